@@ -1,0 +1,159 @@
+import type net from 'node:net';
+import { statePaths } from '../shared/paths.js';
+import { MAX_CONTROL_FRAME_BYTES } from '../shared/limits.js';
+import { encodeDetach, encodeInput, encodeResize } from '../shared/attachStream.js';
+import { RESTORE_TERMINAL } from '../shared/terminal.js';
+import type { AttachResult } from '../shared/protocol.js';
+import { CliError } from './output.js';
+import { connectDaemon, tryConnect, DaemonClient } from './client.js';
+import { DetachMatcher, parseDetachKeys } from './detachKeys.js';
+
+export interface AttachOptions {
+  detachKeys: string;
+  readOnly: boolean;
+}
+
+/**
+ * Attach this terminal to a session until the detach keys, the session's end,
+ * or the daemon's. Resolves to the exit status for the process.
+ */
+export async function attach(ref: string, options: AttachOptions): Promise<number> {
+  const detachSequence = parseDetachKeys(options.detachKeys);
+  // The daemon is started (and the version checked) by a control connection.
+  const control = await connectDaemon();
+  control.close();
+  const socket = await tryConnect(statePaths().socket);
+  if (!socket) throw new CliError('lost connection to the kojo daemon');
+  socket.setNoDelay(true);
+
+  const { stdin, stdout } = process;
+  const size = (): { cols: number; rows: number } => ({
+    cols: stdout.isTTY ? stdout.columns : 80,
+    rows: stdout.isTTY ? stdout.rows : 24,
+  });
+  socket.write(
+    JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'session.attach',
+      params: { session: ref, ...size(), readOnly: options.readOnly, replay: stdout.isTTY ? 'screen' : 'raw' },
+    }) + '\n',
+  );
+  const { result, rest } = await handshake(socket);
+
+  const rawMode = stdin.isTTY === true;
+  let finished = false;
+  const restore = (): void => {
+    if (rawMode) stdin.setRawMode(false);
+    if (stdout.isTTY) stdout.write(RESTORE_TERMINAL);
+  };
+
+  return new Promise<number>((resolve) => {
+    const finish = (status: number, notice: string | undefined): void => {
+      if (finished) return;
+      finished = true;
+      stdin.off('data', onInput);
+      stdin.pause();
+      process.off('SIGWINCH', onResize);
+      stdout.off('resize', onResize);
+      for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.off(signal, onSignal);
+      socket.unpipe(stdout);
+      // Let every received byte reach the terminal before it is restored.
+      stdout.write('', () => {
+        restore();
+        if (notice) process.stderr.write(`${notice}\n`);
+        resolve(status);
+      });
+    };
+
+    const matcher = new DetachMatcher(detachSequence);
+    const onInput = (data: Buffer): void => {
+      const { forward, detach } = matcher.push(data);
+      if (forward.length && !options.readOnly) socket.write(encodeInput(forward));
+      if (detach) {
+        socket.end(encodeDetach());
+        finish(0, `[detached from ${result.id}]`);
+      }
+    };
+    const onResize = (): void => {
+      if (options.readOnly) return;
+      const { cols, rows } = size();
+      socket.write(encodeResize(cols, rows));
+    };
+    const onSignal = (signal: NodeJS.Signals): void => {
+      socket.destroy();
+      finish(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGHUP' ? 1 : 15), `[detached from ${result.id}: ${signal}]`);
+    };
+
+    if (rawMode) stdin.setRawMode(true);
+    stdin.on('data', onInput);
+    stdin.resume();
+    stdout.on('resize', onResize);
+    for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(signal, onSignal);
+
+    if (rest.length) stdout.write(rest);
+    socket.pipe(stdout, { end: false });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      if (finished) return;
+      void explainEnd(result.id).then(({ status, notice }) => finish(status, notice));
+    });
+  });
+}
+
+/** The stream ended without a detach: the session ended, or the daemon did. */
+async function explainEnd(id: string): Promise<{ status: number; notice: string }> {
+  let client: DaemonClient | undefined;
+  try {
+    client = await connectDaemon({ autostart: false });
+    const info = await client.call('session.get', { session: id });
+    if (info.status === 'exited') {
+      const how = info.exitSignal ? `killed by ${info.exitSignal}` : `exited with code ${info.exitCode ?? '?'}`;
+      return { status: info.exitCode ?? 1, notice: `[session ${id} ${how}]` };
+    }
+    return { status: 1, notice: `kojo: the daemon closed the connection to ${id}` };
+  } catch {
+    return { status: 1, notice: 'kojo: lost connection to the kojo daemon' };
+  } finally {
+    client?.close();
+  }
+}
+
+function handshake(socket: net.Socket): Promise<{ result: AttachResult; rest: Buffer }> {
+  return new Promise((resolve, reject) => {
+    let pending = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      pending = Buffer.concat([pending, chunk]);
+      const nl = pending.indexOf(10);
+      if (nl === -1) {
+        if (pending.length > MAX_CONTROL_FRAME_BYTES) fail(new CliError('bad answer from the kojo daemon'));
+        return;
+      }
+      cleanup();
+      socket.pause();
+      let message: { result?: AttachResult; error?: { message: string } };
+      try {
+        message = JSON.parse(pending.subarray(0, nl).toString('utf8')) as typeof message;
+      } catch {
+        return reject(new CliError('bad answer from the kojo daemon'));
+      }
+      if (message.error) {
+        socket.destroy();
+        return reject(new CliError(message.error.message));
+      }
+      resolve({ result: message.result!, rest: pending.subarray(nl + 1) });
+    };
+    const onClose = (): void => fail(new CliError('lost connection to the kojo daemon'));
+    const fail = (error: Error): void => {
+      cleanup();
+      socket.destroy();
+      reject(error);
+    };
+    const cleanup = (): void => {
+      socket.off('data', onData);
+      socket.off('close', onClose);
+    };
+    socket.on('data', onData);
+    socket.on('close', onClose);
+  });
+}

@@ -1,0 +1,131 @@
+import net from 'node:net';
+import fs from 'node:fs';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { JSONRPCClient, type JSONRPCRequest, type JSONRPCResponse } from 'json-rpc-2.0';
+import { statePaths, type StatePaths } from '../shared/paths.js';
+import { KOJO_VERSION, PROTOCOL_VERSION } from '../shared/version.js';
+import { DAEMON_START_TIMEOUT_MS, MAX_CONTROL_FRAME_BYTES } from '../shared/limits.js';
+import { LineReader } from '../shared/lineReader.js';
+import type { HelloResult, Methods, MethodName } from '../shared/protocol.js';
+import { CliError, warn } from './output.js';
+
+/** Connections still open; main closes them when a command ends, however it ends. */
+const openClients = new Set<DaemonClient>();
+
+export function closeAllClients(): void {
+  for (const client of openClients) client.close();
+}
+
+export type NotificationHandler = (method: string, params: unknown) => void;
+
+/** A JSON-RPC connection to the daemon. */
+export class DaemonClient {
+  private readonly rpc: JSONRPCClient;
+  private closed = false;
+  onNotification: NotificationHandler | undefined;
+  onClose: (() => void) | undefined;
+
+  constructor(readonly socket: net.Socket) {
+    openClients.add(this);
+    this.rpc = new JSONRPCClient((request: JSONRPCRequest) => {
+      socket.write(JSON.stringify(request) + '\n');
+    });
+    const lines = new LineReader(64 * MAX_CONTROL_FRAME_BYTES);
+    socket.on('data', (chunk: Buffer) => {
+      for (const line of lines.push(chunk)) {
+        const message = JSON.parse(line) as JSONRPCResponse & { method?: string; params?: unknown };
+        if (message.method !== undefined && message.id === undefined)
+          this.onNotification?.(message.method, message.params);
+        else this.rpc.receive(message);
+      }
+    });
+    const lost = (): void => {
+      if (this.closed) return;
+      this.closed = true;
+      this.rpc.rejectAllPendingRequests('lost connection to the kojo daemon');
+      this.onClose?.();
+    };
+    socket.on('close', lost);
+    socket.on('error', lost);
+  }
+
+  async call<M extends MethodName>(method: M, params: Methods[M]['params']): Promise<Methods[M]['result']> {
+    try {
+      return (await this.rpc.request(method, params)) as Methods[M]['result'];
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+  }
+
+  close(): void {
+    openClients.delete(this);
+    this.closed = true;
+    this.socket.destroy();
+  }
+}
+
+/** Connects to the daemon, starting it first when none answers. */
+export async function connectDaemon(options: { autostart?: boolean } = {}): Promise<DaemonClient> {
+  const paths = statePaths();
+  let socket = await tryConnect(paths.socket);
+  if (!socket) {
+    if (options.autostart === false) throw new CliError('the kojo daemon is not running');
+    startDaemon(paths);
+    socket = await waitForDaemon(paths.socket);
+  }
+  const client = new DaemonClient(socket);
+  const hello = await client.call('daemon.hello', {});
+  checkDaemonVersion(hello);
+  return client;
+}
+
+export function checkDaemonVersion(hello: HelloResult): void {
+  if (hello.protocol !== PROTOCOL_VERSION) {
+    throw new CliError(
+      `the running daemon (kojo ${hello.version}, pid ${hello.pid}) speaks protocol ${hello.protocol}, this kojo ${KOJO_VERSION} speaks ${PROTOCOL_VERSION}; restart it: kojo daemon stop`,
+    );
+  }
+  if (hello.version !== KOJO_VERSION) {
+    warn(
+      `the running daemon is kojo ${hello.version}, this is ${KOJO_VERSION}; restart it to upgrade: kojo daemon stop`,
+    );
+  }
+}
+
+export function tryConnect(socketPath: string): Promise<net.Socket | undefined> {
+  return new Promise((resolve) => {
+    const socket = net.connect(socketPath);
+    socket.once('connect', () => {
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', () => resolve(undefined));
+  });
+}
+
+/** Starts `kojo daemon run` detached from this terminal, logging to the daemon log. */
+export function startDaemon(paths: StatePaths): void {
+  fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  const log = fs.openSync(paths.log, 'a', 0o600);
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'daemon', 'run'], {
+    detached: true,
+    stdio: ['ignore', log, log],
+    cwd: '/',
+    env: process.env,
+  });
+  child.unref();
+  fs.closeSync(log);
+}
+
+async function waitForDaemon(socketPath: string): Promise<net.Socket> {
+  const deadline = Date.now() + DAEMON_START_TIMEOUT_MS;
+  let wait = 5;
+  while (Date.now() < deadline) {
+    const socket = await tryConnect(socketPath);
+    if (socket) return socket;
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    wait = Math.min(wait * 2, 100);
+  }
+  throw new CliError(`the kojo daemon did not start; see ${statePaths().log}`);
+}

@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import type { SessionInfo } from '../../shared/protocol.js';
+import { connectDaemon } from '../client.js';
+import { age, color, printJson, table } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('ls')
+    .alias('list')
+    .description('list sessions')
+    .option('-a, --all', 'include internal sessions (terminals opened by kojo tmux)')
+    .option('--json', 'print a JSON array of sessions')
+    .option('-q, --quiet', 'print IDs only')
+    .addHelpText('after', '\nExamples:\n  kojo ls\n  kojo ls -q | xargs kojo stop\n  kojo ls --json | jq ".[].id"')
+    .action(async (options: { all?: boolean; json?: boolean; quiet?: boolean }) => {
+      const client = await connectDaemon();
+      const sessions = await client.call('session.list', { all: options.all ?? false });
+      client.close();
+      if (options.json) return printJson(sessions);
+      if (options.quiet) return void process.stdout.write(sessions.map((s) => `${s.id}\n`).join(''));
+      process.stdout.write(
+        table(
+          ['ID', 'NAME', 'TOOL', 'STATUS', 'YOLO', 'AGE', 'WORKDIR'],
+          sessions.map((s) => [s.id, s.name ?? '', s.tool, status(s), yolo(s), age(s.createdAt), s.workDir]),
+          (_row, col, cell) => (col === 3 ? (cell === 'running' ? color.green(cell) : color.dim(cell)) : cell),
+        ),
+      );
+    });
+}
+
+function status(s: SessionInfo): string {
+  if (s.status === 'running') return 'running';
+  if (s.exitSignal) return `exited ${s.exitSignal}`;
+  return s.exitCode === undefined ? 'exited ?' : `exited ${s.exitCode}`;
+}
+
+function yolo(s: SessionInfo): string {
+  if (!s.yoloMode) return s.yoloApprovals ? `off (${s.yoloApprovals})` : 'off';
+  return `on (${s.yoloApprovals})`;
+}

@@ -1,0 +1,64 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { TOOL_NAMES } from '../../shared/protocol.js';
+import { connectDaemon } from '../client.js';
+import { printJson } from '../output.js';
+import { attach } from '../attach.js';
+import { DEFAULT_DETACH_KEYS } from '../detachKeys.js';
+
+interface NewOptions {
+  cwd?: string;
+  name?: string;
+  yolo?: boolean;
+  direct?: boolean;
+  baseUrl?: string;
+  attach?: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('new')
+    .description('start a session and print its ID')
+    .argument('<tool>', `one of: ${TOOL_NAMES.join(', ')}`)
+    .argument('[args...]', 'arguments for the tool (after --)')
+    .option('--cwd <dir>', 'work directory (default: the current one)')
+    .option('--name <name>', 'a unique name to use instead of the ID')
+    .option('--yolo', 'auto-approve the agent’s prompts')
+    .option('--direct', 'run on a direct PTY, not inside tmux')
+    .option('--base-url <url>', 'endpoint for the custom tool')
+    .option('-a, --attach', 'attach right after starting')
+    .option('--json', 'print the session as JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  id=$(kojo new claude --yolo -- --model opus)\n  kojo new exec --name build -- make -j2\n  kojo new tmux -a',
+    )
+    .action(async (tool: string, args: string[], options: NewOptions) => {
+      const client = await connectDaemon();
+      const { stdout } = process;
+      const info = await client.call('session.create', {
+        tool,
+        args,
+        cwd: path.resolve(options.cwd ?? process.cwd()),
+        env: callerEnv(),
+        ...(options.name !== undefined && { name: options.name }),
+        ...(options.yolo && { yolo: true }),
+        ...(options.direct && { direct: true }),
+        ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }),
+        ...(stdout.isTTY && { cols: stdout.columns, rows: stdout.rows }),
+      });
+      client.close();
+      if (options.attach) {
+        process.exitCode = await attach(info.id, { detachKeys: DEFAULT_DETACH_KEYS, readOnly: false });
+        return;
+      }
+      if (options.json) printJson(info);
+      else stdout.write(`${info.id}\n`);
+    });
+}
+
+function callerEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  return env;
+}

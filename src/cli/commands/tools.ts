@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { TOOL_NAMES, type ToolInfo } from '../../shared/protocol.js';
+import { findExecutable } from '../../shared/executables.js';
+import { printJson, table } from '../output.js';
+
+/** Executable behind each tool; custom is claude at another endpoint. */
+const EXECUTABLE: Record<string, string | undefined> = {
+  claude: 'claude',
+  custom: 'claude',
+  codex: 'codex',
+  gemini: 'gemini',
+  tmux: 'tmux',
+};
+
+export function toolAvailability(): Record<string, ToolInfo> {
+  const result: Record<string, ToolInfo> = {};
+  for (const tool of TOOL_NAMES) {
+    const executable = EXECUTABLE[tool];
+    if (!executable) continue;
+    const found = findExecutable(executable, process.env.PATH, process.cwd());
+    result[tool] = { available: found !== undefined, path: found ?? '' };
+  }
+  return result;
+}
+
+export function register(program: Command): void {
+  program
+    .command('tools')
+    .description('which tools are installed, and where')
+    .option('--json', 'print JSON: {tool: {available, path}}')
+    .addHelpText('after', '\nExamples:\n  kojo tools\n  kojo tools --json')
+    .action((options: { json?: boolean }) => {
+      const tools = toolAvailability();
+      if (options.json) return printJson(tools);
+      process.stdout.write(
+        table(
+          ['TOOL', 'AVAILABLE', 'PATH'],
+          Object.entries(tools).map(([name, info]) => [name, info.available ? 'yes' : 'no', info.path]),
+        ),
+      );
+    });
+}

@@ -1,0 +1,65 @@
+import { Command, CommanderError } from 'commander';
+import { KOJO_VERSION } from '../shared/version.js';
+import { CliError } from './output.js';
+import { closeAllClients } from './client.js';
+import { register as registerNew } from './commands/new.js';
+import { register as registerLs } from './commands/ls.js';
+import { register as registerAttach } from './commands/attach.js';
+import { register as registerLifecycle } from './commands/lifecycle.js';
+import { register as registerYolo } from './commands/yolo.js';
+import { register as registerTmux } from './commands/tmux.js';
+import { register as registerAttachments } from './commands/attachments.js';
+import { register as registerTools } from './commands/tools.js';
+import { register as registerConfig } from './commands/config.js';
+import { register as registerDaemon } from './commands/daemon.js';
+
+const USAGE_ERROR = 2;
+
+function buildProgram(): Command {
+  const program = new Command('kojo')
+    .description('Run AI coding CLIs and terminals as sessions that outlive your shell; attach from anywhere.')
+    .version(KOJO_VERSION, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      outputError: (message, write) => write(`kojo: ${message.replace(/^error: /, '')}`),
+    })
+    .exitOverride();
+  for (const register of [
+    registerNew,
+    registerLs,
+    registerAttach,
+    registerLifecycle,
+    registerYolo,
+    registerTmux,
+    registerAttachments,
+    registerTools,
+    registerConfig,
+    registerDaemon,
+  ]) {
+    register(program);
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version end normally; anything else is a usage error.
+      process.exitCode = error.exitCode === 0 ? 0 : USAGE_ERROR;
+      return;
+    }
+    if (error instanceof CliError) {
+      if (error.message) process.stderr.write(`kojo: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    process.stderr.write(`kojo: ${(error as Error).message ?? String(error)}\n`);
+    process.exitCode = 1;
+  } finally {
+    closeAllClients();
+  }
+}
+
+void main(process.argv);

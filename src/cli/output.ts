@@ -1,0 +1,52 @@
+import { Chalk } from 'chalk';
+
+/** Colour only for a person at a terminal who has not asked for none. */
+export const color = new Chalk({ level: process.stdout.isTTY && !process.env.NO_COLOR ? 1 : 0 });
+
+/** A failure the user caused or can fix; printed as `kojo: <message>`. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+export function warn(message: string): void {
+  process.stderr.write(`kojo: ${message}\n`);
+}
+
+/** Left-aligned columns, the last one unpadded. */
+export function table(
+  header: string[],
+  rows: string[][],
+  paint?: (row: number, col: number, cell: string) => string,
+): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => visibleLength(r[i] ?? ''))));
+  const line = (cells: string[], rowIndex: number): string =>
+    cells
+      .map((cell, i) => {
+        const painted = paint && rowIndex >= 0 ? paint(rowIndex, i, cell) : cell;
+        return i === cells.length - 1 ? painted : painted + ' '.repeat(widths[i]! - visibleLength(cell) + 2);
+      })
+      .join('')
+      .trimEnd();
+  return [color.bold(line(header, -1)), ...rows.map((r, i) => line(r, i))].join('\n') + '\n';
+}
+
+function visibleLength(text: string): number {
+  return text.length;
+}
+
+export function age(iso: string, now = Date.now()): string {
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86400)}d`;
+}

@@ -1,0 +1,97 @@
+import type { Socket } from 'node:net';
+import { ATTACHER_QUEUE_BYTES } from '../shared/limits.js';
+
+/**
+ * One attached terminal on the daemon side. Live output is written straight
+ * to its socket; while a replay is being prepared, output is queued; when the
+ * socket's backlog passes ATTACHER_QUEUE_BYTES the terminal is "lagging":
+ * output is discarded until the socket drains, then it is resynchronised from
+ * the emulated screen (as tmux does). The session never waits for it.
+ */
+export class Attacher {
+  private state: 'replaying' | 'live' | 'lagging' | 'finished' = 'replaying';
+  private queued: Buffer[] = [];
+  private queuedBytes = 0;
+  private endAfterReplay = false;
+  private pendingResync = false;
+
+  constructor(
+    readonly socket: Socket,
+    readonly readOnly: boolean,
+    private readonly resync: (attacher: Attacher) => void,
+  ) {}
+
+  get isLive(): boolean {
+    return this.state === 'live';
+  }
+
+  send(chunk: Buffer): void {
+    switch (this.state) {
+      case 'live':
+        if (this.socket.writableLength > ATTACHER_QUEUE_BYTES) {
+          this.state = 'lagging';
+          this.socket.once('drain', () => this.resync(this));
+          return;
+        }
+        this.socket.write(chunk);
+        return;
+      case 'replaying':
+        this.queued.push(chunk);
+        this.queuedBytes += chunk.length;
+        if (this.queuedBytes > ATTACHER_QUEUE_BYTES) {
+          // Too much went by during the replay: the next replay covers it.
+          this.queued = [];
+          this.queuedBytes = 0;
+          this.state = 'lagging';
+          this.pendingResync = true;
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Start buffering live output; the caller is about to compute a replay. */
+  beginReplay(): void {
+    this.state = 'replaying';
+    this.queued = [];
+    this.queuedBytes = 0;
+    this.pendingResync = false;
+  }
+
+  /** Write the replay, then what arrived meanwhile, then go live. */
+  finishReplay(replay: Buffer | string): void {
+    if (this.state === 'finished' || this.socket.destroyed) return;
+    if (this.pendingResync) {
+      this.pendingResync = false;
+      this.resync(this);
+      return;
+    }
+    this.socket.write(replay);
+    for (const chunk of this.queued) this.socket.write(chunk);
+    this.queued = [];
+    this.queuedBytes = 0;
+    this.state = 'live';
+    if (this.endAfterReplay) this.finish();
+  }
+
+  /**
+   * The session ended: deliver what is queued, then close. A lagging terminal
+   * is closed by its pending resync, which then shows the final screen.
+   */
+  finish(): void {
+    if (this.state === 'finished' || this.state === 'lagging') return;
+    if (this.state === 'replaying') {
+      this.endAfterReplay = true;
+      return;
+    }
+    this.state = 'finished';
+    this.socket.end();
+  }
+
+  /** Last words for a terminal that lagged behind a session that has ended. */
+  finishWith(finalScreen: Buffer | string): void {
+    this.state = 'finished';
+    this.socket.end(finalScreen);
+  }
+}

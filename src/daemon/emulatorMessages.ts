@@ -1,0 +1,14 @@
+// Messages between the daemon's main thread and its emulator thread.
+
+export type ToEmulator =
+  | { type: 'open'; id: string; cols: number; rows: number; scrollback: number }
+  | { type: 'data'; id: string; data: Uint8Array }
+  /** Rebuild from the raw ring after the thread fell too far behind; modes are kept. */
+  | { type: 'reset'; id: string; data: Uint8Array }
+  | { type: 'resize'; id: string; cols: number; rows: number }
+  | { type: 'serialize'; id: string; request: number }
+  | { type: 'close'; id: string };
+
+export type FromEmulator =
+  | { type: 'parsed'; id: string; bytes: number }
+  | { type: 'serialized'; request: number; data: string; alternate: boolean };

@@ -1,0 +1,93 @@
+// The emulator thread: one headless xterm per session, fed every output byte,
+// so that an attacher can be shown the current screen and modes. It runs
+// beside the relay, never in front of it.
+import { parentPort } from 'node:worker_threads';
+import xtermHeadless from '@xterm/headless';
+import { SerializeAddon } from '@xterm/addon-serialize';
+import type { FromEmulator, ToEmulator } from './emulatorMessages.js';
+
+const { Terminal } = xtermHeadless;
+type Term = InstanceType<typeof Terminal>;
+
+interface Screen {
+  term: Term;
+  serializer: SerializeAddon;
+  scrollback: number;
+}
+
+const screens = new Map<string, Screen>();
+const port = parentPort!;
+
+function post(message: FromEmulator): void {
+  port.postMessage(message);
+}
+
+function modesOf(term: Term): string {
+  const m = term.modes;
+  let out = '';
+  if (m.applicationCursorKeysMode) out += '\x1b[?1h';
+  if (m.applicationKeypadMode) out += '\x1b[?66h';
+  if (m.bracketedPasteMode) out += '\x1b[?2004h';
+  if (m.sendFocusMode) out += '\x1b[?1004h';
+  const mouse = { none: '', x10: '\x1b[?9h', vt200: '\x1b[?1000h', drag: '\x1b[?1002h', any: '\x1b[?1003h' };
+  out += mouse[m.mouseTrackingMode];
+  return out;
+}
+
+port.on('message', (message: ToEmulator) => {
+  if (message.type === 'open') {
+    const term = new Terminal({
+      cols: message.cols,
+      rows: message.rows,
+      scrollback: message.scrollback,
+      allowProposedApi: true,
+    });
+    const serializer = new SerializeAddon();
+    term.loadAddon(serializer);
+    screens.set(message.id, { term, serializer, scrollback: message.scrollback });
+    return;
+  }
+  const screen = screens.get(message.id);
+  if (!screen) {
+    if (message.type === 'serialize')
+      post({ type: 'serialized', request: message.request, data: '', alternate: false });
+    return;
+  }
+  const { term } = screen;
+  switch (message.type) {
+    case 'data': {
+      const bytes = message.data.length;
+      term.write(message.data, () => post({ type: 'parsed', id: message.id, bytes }));
+      break;
+    }
+    case 'reset': {
+      const bytes = message.data.length;
+      term.write('', () => {
+        const modes = modesOf(term);
+        term.reset();
+        term.write(modes);
+        term.write(message.data, () => post({ type: 'parsed', id: message.id, bytes }));
+      });
+      break;
+    }
+    case 'resize':
+      term.write('', () => term.resize(message.cols, message.rows));
+      break;
+    case 'serialize':
+      // Ordered after every write posted before it.
+      term.write('', () => {
+        const data = screen.serializer.serialize({ scrollback: screen.scrollback });
+        post({
+          type: 'serialized',
+          request: message.request,
+          data,
+          alternate: term.buffer.active.type === 'alternate',
+        });
+      });
+      break;
+    case 'close':
+      term.dispose();
+      screens.delete(message.id);
+      break;
+  }
+});

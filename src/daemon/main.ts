@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import { statePaths } from '../shared/paths.js';
+import { KOJO_VERSION, PROTOCOL_VERSION } from '../shared/version.js';
+import type { HelloResult } from '../shared/protocol.js';
+import { ErrorCode, KojoError } from '../shared/errors.js';
+import { listenExclusive } from './socketLock.js';
+import { ControlServer } from './server.js';
+import { SessionManager } from './sessionManager.js';
+import { Store } from './store.js';
+import { Config } from './config.js';
+import { EmulatorHost } from './emulatorHost.js';
+import { log } from './logger.js';
+import { onShutdownSignal } from './signals.js';
+import { detectTmux } from './tmuxDetect.js';
+
+/** `kojo daemon run`: serve until SIGINT/SIGTERM or `kojo daemon stop`. */
+export async function runDaemon(): Promise<number> {
+  const paths = statePaths();
+  fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(paths.runDir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(paths.runDir, 0o700);
+
+  const listener = await listenExclusive(paths.socket, paths.takeoverLock);
+  if (!listener) {
+    log(`another daemon already serves ${paths.socket}; exiting`);
+    return 0;
+  }
+  fs.chmodSync(paths.socket, 0o600);
+  const startedAt = new Date().toISOString();
+  log(`kojo daemon ${KOJO_VERSION} (pid ${process.pid}) serving ${paths.socket}`);
+
+  const store = new Store(paths.store);
+  const config = new Config(paths.config);
+  const emulator = new EmulatorHost(new URL('./emulatorWorker.js', import.meta.url));
+  const tmux = await detectTmux(paths, log);
+  const manager = new SessionManager({ store, config, emulator, tmux: tmux.launcher, log });
+
+  const loaded = store.load();
+  let storeProblem: string | undefined;
+  if (loaded.ok) {
+    const sessions = manager.load(loaded.records);
+    await tmux.adopt(sessions, { cleanOrphans: true });
+    log(`loaded ${loaded.records.length} session(s) from ${paths.store}`);
+  } else {
+    storeProblem = loaded.problem;
+    log(`store problem: ${loaded.problem}; starting empty, orphan cleanup skipped`);
+  }
+  // Exited-with-the-last-daemon direct sessions were finalised by adopt; save once.
+  manager.saveNow();
+
+  let shuttingDown = false;
+  const shutdown = async (reason: string): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log(`shutting down (${reason})`);
+    control.closeAll();
+    await manager.shutdown();
+    await emulator.terminate();
+    fs.rmSync(paths.socket, { force: true });
+    log('stopped');
+    process.exit(0);
+  };
+
+  const hello = (): HelloResult => {
+    const result: HelloResult = {
+      version: KOJO_VERSION,
+      protocol: PROTOCOL_VERSION,
+      pid: process.pid,
+      home: paths.home,
+      startedAt,
+      sessions: manager.count,
+      tmux: tmux.status,
+    };
+    if (storeProblem) result.storeProblem = storeProblem;
+    return result;
+  };
+
+  const control = new ControlServer(
+    listener,
+    {
+      manager,
+      config,
+      hello,
+      shutdown: () => void shutdown('kojo daemon stop'),
+      tmuxOpen: async (ref) => {
+        if (!tmux.terminals) throw new KojoError(ErrorCode.NotTerminal, tmux.status.reason ?? 'tmux is not available');
+        return (await tmux.terminals.open(manager, ref)).info();
+      },
+      tmuxAction: async (ref, action) => {
+        if (!tmux.terminals) throw new KojoError(ErrorCode.NotTerminal, tmux.status.reason ?? 'tmux is not available');
+        await tmux.terminals.action(manager, ref, action);
+      },
+    },
+    manager,
+    log,
+  );
+  onShutdownSignal((signal) => void shutdown(signal));
+  process.on('uncaughtException', (error) => log(`uncaught: ${error.stack ?? String(error)}`));
+  return new Promise<number>(() => undefined);
+}

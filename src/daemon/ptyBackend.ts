@@ -1,0 +1,172 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { spawn, type IPty } from 'node-pty';
+import type { Backend, BackendEvents, SpawnRequest } from './backend.js';
+
+/**
+ * A program on a node-pty PTY owned by the daemon.
+ *
+ * node-pty 1.1 on Linux loses the last KB of output when the program exits:
+ * the slave side closes, the master read fails with EIO while bytes are still
+ * queued, and node-pty destroys its socket 200 ms after exit regardless. So
+ * we hold our own descriptor on the slave side (the master then never sees
+ * EIO) and, when node-pty goes to destroy the socket, we first write a unique
+ * marker into the slave and wait until it comes out of the master: every byte
+ * the program wrote precedes it. The marker is cut from the stream.
+ */
+export class PtyBackend implements Backend {
+  private readonly pty: IPty;
+  private slaveFd: number | undefined;
+  private marker: Buffer | undefined;
+  /** Output held back while it may be the start of a split marker. */
+  private held: Buffer | undefined;
+  private finishDrain: (() => void) | undefined;
+  private exited = false;
+  private killTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    request: SpawnRequest,
+    private readonly events: BackendEvents,
+  ) {
+    this.pty = spawn(request.file, request.args, {
+      name: request.env.TERM ?? 'xterm-256color',
+      cols: request.cols,
+      rows: request.rows,
+      cwd: request.cwd,
+      env: request.env,
+      encoding: null,
+    });
+    const internals = this.pty as unknown as {
+      ptsName?: string;
+      _socket?: { destroy: (error?: Error) => void };
+    };
+    try {
+      if (internals.ptsName) {
+        this.slaveFd = fs.openSync(internals.ptsName, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
+      }
+    } catch {
+      this.slaveFd = undefined; // The program may already be gone; nothing left to protect.
+    }
+    const socket = internals._socket;
+    if (socket && this.slaveFd !== undefined) {
+      const destroy = socket.destroy.bind(socket);
+      socket.destroy = (error?: Error) => {
+        if (this.finishDrain || this.slaveFd === undefined) return destroy(error);
+        this.drainThen(() => destroy(error));
+      };
+    }
+    // With encoding null node-pty hands over Buffers.
+    (this.pty.onData as unknown as (listener: (chunk: Buffer) => void) => void)((chunk) => this.onChunk(chunk));
+    this.pty.onExit(({ exitCode, signal }) => {
+      this.exited = true;
+      clearTimeout(this.killTimer);
+      this.closeSlave();
+      const signalName = signal ? signalNameOf(signal) : undefined;
+      // Like a shell: a program ended by signal N exits 128 + N.
+      this.events.onExit(signal ? 128 + signal : exitCode, signalName);
+    });
+  }
+
+  get pid(): number {
+    return this.pty.pid;
+  }
+
+  write(data: Buffer | string): void {
+    if (this.exited) return;
+    // node-pty's write stream takes Buffers as is (typed as string).
+    this.pty.write(data as string);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (this.exited) return;
+    try {
+      this.pty.resize(cols, rows);
+    } catch {
+      // The PTY closed under us; the exit event follows.
+    }
+  }
+
+  terminate(): void {
+    this.signal('SIGTERM');
+  }
+
+  kill(): void {
+    this.signal('SIGKILL');
+  }
+
+  detach(): void {
+    this.kill();
+  }
+
+  private signal(name: NodeJS.Signals): void {
+    if (this.exited) return;
+    try {
+      process.kill(this.pty.pid, name);
+    } catch {
+      // Already gone.
+    }
+  }
+
+  private onChunk(chunk: Buffer): void {
+    if (!this.marker) {
+      this.events.onData(chunk);
+      return;
+    }
+    const data = this.held ? Buffer.concat([this.held, chunk]) : chunk;
+    this.held = undefined;
+    const at = data.indexOf(this.marker);
+    if (at !== -1) {
+      if (at > 0) this.events.onData(data.subarray(0, at));
+      const after = data.subarray(at + this.marker.length);
+      if (after.length) this.events.onData(after);
+      const finish = this.finishDrain;
+      this.marker = undefined;
+      finish?.();
+      return;
+    }
+    // Hold back a tail that could be the marker's beginning.
+    const keep = Math.min(data.length, this.marker.length - 1);
+    if (data.length > keep) this.events.onData(data.subarray(0, data.length - keep));
+    this.held = keep ? Buffer.from(data.subarray(data.length - keep)) : undefined;
+  }
+
+  private drainThen(destroy: () => void): void {
+    const marker = Buffer.from(`\u0000kojo-drain-${randomBytes(12).toString('hex')}\u0000`, 'latin1');
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(fallback);
+      if (this.held) this.events.onData(this.held);
+      this.held = undefined;
+      this.marker = undefined;
+      this.closeSlave();
+      destroy();
+    };
+    // If the terminal is stopped (^S) the marker never arrives; do not hang.
+    const fallback = setTimeout(finish, 2000);
+    this.finishDrain = finish;
+    this.marker = marker;
+    fs.write(this.slaveFd!, marker, (error) => {
+      if (error) finish();
+    });
+  }
+
+  private closeSlave(): void {
+    if (this.slaveFd === undefined) return;
+    try {
+      fs.closeSync(this.slaveFd);
+    } catch {
+      // Already closed.
+    }
+    this.slaveFd = undefined;
+  }
+}
+
+function signalNameOf(signal: number): string | undefined {
+  for (const [name, value] of Object.entries(os.constants.signals)) {
+    if (value === signal) return name;
+  }
+  return `SIG${signal}`;
+}

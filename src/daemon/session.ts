@@ -1,0 +1,375 @@
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import type { Attachment, SessionInfo, SessionStatus, ToolName, YoloApproval } from '../shared/protocol.js';
+import {
+  ATTACHMENT_TAIL_BYTES,
+  LAST_OUTPUT_BYTES,
+  SCROLLBACK_RING_BYTES,
+  STOP_GRACE_MS,
+  YOLO_RESPONSE_DELAY_MS,
+} from '../shared/limits.js';
+import { CLEAR_FOR_REPLAY } from '../shared/terminal.js';
+import type { Backend, BackendEvents } from './backend.js';
+import type { EmulatorHost, SerializedScreen } from './emulatorHost.js';
+import { ScrollbackRing } from './scrollbackRing.js';
+import { Attacher } from './attacher.js';
+import { YoloDetector } from './yoloDetector.js';
+import { AttachmentDetector, describeAttachment } from './attachmentDetector.js';
+import { ToolSessionIdDetector } from './toolSessionIdDetector.js';
+
+/** What the store keeps of a session. */
+export interface SessionRecord {
+  id: string;
+  name?: string;
+  tool: ToolName;
+  workDir: string;
+  /** The user's arguments, as given (for exec: program first). */
+  args: string[];
+  /** Absolute path of the program run. */
+  command: string;
+  env: Record<string, string>;
+  status: SessionStatus;
+  exitCode?: number;
+  exitSignal?: string;
+  yoloMode: boolean;
+  approvals: YoloApproval[];
+  internal?: boolean;
+  createdAt: string;
+  exitedAt?: string;
+  toolSessionId?: string;
+  parentId?: string;
+  tmuxSessionName?: string;
+  lastCols: number;
+  lastRows: number;
+  attachments: Attachment[];
+  /** Last 8 KB of output, base64 (bytes, not text). */
+  lastOutput?: string;
+  baseUrl?: string;
+}
+
+export interface SessionEvents {
+  approval: [YoloApproval];
+  attachment: [Attachment];
+  exit: [SessionInfo];
+  change: [];
+}
+
+/** Starts the program for a session: a direct PTY or a tmux pane. */
+export type BackendFactory = (session: Session, args: string[], events: BackendEvents) => Backend;
+
+/**
+ * One program and everything kojo keeps about it. The hot path is onData:
+ * record in the ring, hand the same buffer to every attached terminal, and
+ * queue it for the emulator and detectors, which run once per loop turn.
+ */
+export class Session extends EventEmitter<SessionEvents> {
+  readonly ring = new ScrollbackRing(SCROLLBACK_RING_BYTES);
+  private backend: Backend | undefined;
+  private readonly attachers = new Set<Attacher>();
+  private batch: Buffer[] = [];
+  private batchBytes = 0;
+  private flushScheduled = false;
+  private emulatorOpen = false;
+  private finalScreen: Promise<SerializedScreen> | undefined;
+  private yolo = new YoloDetector();
+  private attachmentDetector: AttachmentDetector;
+  private idDetector: ToolSessionIdDetector | undefined;
+  private killTimer: NodeJS.Timeout | undefined;
+  private exitWaiters: Array<() => void> = [];
+
+  constructor(
+    readonly record: SessionRecord,
+    private readonly emulator: EmulatorHost,
+    private readonly capturesSessionId: boolean,
+  ) {
+    super();
+    this.attachmentDetector = new AttachmentDetector(record.workDir, record.env.HOME);
+    if (record.lastOutput) this.ring.write(Buffer.from(record.lastOutput, 'base64'));
+  }
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  get running(): boolean {
+    return this.record.status === 'running';
+  }
+
+  get pid(): number | undefined {
+    return this.backend?.pid;
+  }
+
+  /** Start (or restart) the program with these arguments. */
+  start(factory: BackendFactory, args: string[]): void {
+    const { record } = this;
+    record.status = 'running';
+    delete record.exitCode;
+    delete record.exitSignal;
+    delete record.exitedAt;
+    this.yolo = new YoloDetector();
+    this.attachmentDetector = new AttachmentDetector(record.workDir, record.env.HOME);
+    this.idDetector = this.capturesSessionId && !record.toolSessionId ? new ToolSessionIdDetector() : undefined;
+    this.openEmulator();
+    this.backend = factory(this, args, {
+      onData: (chunk) => this.onData(chunk),
+      onExit: (code, signal) => this.onExit(code, signal),
+    });
+  }
+
+  /** Watch a program that is already running (a tmux pane adopted after a restart). */
+  adopt(backend: (events: BackendEvents) => Backend): void {
+    this.idDetector = this.capturesSessionId && !this.record.toolSessionId ? new ToolSessionIdDetector() : undefined;
+    this.openEmulator();
+    this.backend = backend({
+      onData: (chunk) => this.onData(chunk),
+      onExit: (code, signal) => this.onExit(code, signal),
+    });
+  }
+
+  // --- hot path -----------------------------------------------------------
+
+  private onData(chunk: Buffer): void {
+    this.ring.write(chunk);
+    for (const attacher of this.attachers) attacher.send(chunk);
+    this.batch.push(chunk);
+    this.batchBytes += chunk.length;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushBatch);
+    }
+  }
+
+  /** Emulator and detectors, once per loop turn, after output has gone out. */
+  private readonly flushBatch = (): void => {
+    this.flushScheduled = false;
+    if (this.batchBytes === 0) return;
+    const batch = this.batch;
+    const bytes = this.batchBytes;
+    this.batch = [];
+    this.batchBytes = 0;
+    if (this.emulatorOpen) this.emulator.feed(this.id, batch, bytes);
+    this.detect(tailOf(batch, ATTACHMENT_TAIL_BYTES).toString('utf8'));
+  };
+
+  // --- detectors ----------------------------------------------------------
+
+  private detect(text: string): void {
+    const matched = this.yolo.push(text);
+    if (matched && this.record.yoloMode) this.approve(matched);
+    if (this.idDetector) {
+      const id = this.idDetector.push(text);
+      if (id) {
+        this.record.toolSessionId = id;
+        this.idDetector = undefined;
+        this.emit('change');
+      }
+    }
+    for (const file of this.attachmentDetector.push(text)) this.track(file);
+  }
+
+  private approve(matched: string): void {
+    const approval = { time: new Date().toISOString(), matched };
+    this.record.approvals.push(approval);
+    this.emit('approval', approval);
+    this.emit('change');
+    setTimeout(() => {
+      if (this.record.yoloMode && this.running) this.backend?.write('\r');
+    }, YOLO_RESPONSE_DELAY_MS);
+  }
+
+  private track(file: string): void {
+    if (this.record.attachments.some((a) => a.path === file)) return;
+    const attachment = describeAttachment(file, new Date());
+    if (!attachment) return;
+    this.record.attachments.push(attachment);
+    this.emit('attachment', attachment);
+    this.emit('change');
+  }
+
+  setYolo(enabled: boolean): void {
+    this.record.yoloMode = enabled;
+    this.emit('change');
+    // A prompt already on screen is answered now.
+    if (enabled && this.running) {
+      const matched = this.yolo.check();
+      if (matched) this.approve(matched);
+    }
+  }
+
+  /** Tracked attachments; files that vanished are dropped. */
+  attachments(): Attachment[] {
+    const before = this.record.attachments.length;
+    this.record.attachments = this.record.attachments.filter((a) => describeAttachment(a.path, new Date()));
+    if (this.record.attachments.length !== before) this.emit('change');
+    return this.record.attachments;
+  }
+
+  untrack(file: string): boolean {
+    const before = this.record.attachments.length;
+    this.record.attachments = this.record.attachments.filter((a) => a.path !== file);
+    const removed = this.record.attachments.length !== before;
+    if (removed) this.emit('change');
+    return removed;
+  }
+
+  // --- attach -------------------------------------------------------------
+
+  attach(socket: Socket, options: { cols: number; rows: number; readOnly: boolean; raw: boolean }): Attacher {
+    const attacher = new Attacher(socket, options.readOnly, (a) => void this.replayTo(a));
+    this.attachers.add(attacher);
+    socket.once('close', () => this.attachers.delete(attacher));
+    if (this.running && !options.readOnly) this.resize(options.cols, options.rows);
+    if (options.raw) {
+      // Synchronous: no output can slip between the ring and the live stream.
+      attacher.beginReplay();
+      attacher.finishReplay(this.ring.bytes());
+      if (!this.running) attacher.finish();
+    } else {
+      void this.replayTo(attacher, !options.readOnly);
+    }
+    return attacher;
+  }
+
+  get attachedCount(): number {
+    return this.attachers.size;
+  }
+
+  private async replayTo(attacher: Attacher, redraw = false): Promise<void> {
+    attacher.beginReplay();
+    if (!this.running || !this.emulatorOpen) {
+      if (this.finalScreen) {
+        attacher.finishWith(CLEAR_FOR_REPLAY + (await this.finalScreen).data);
+        return;
+      }
+      attacher.finishReplay(this.ring.bytes());
+      attacher.finish();
+      return;
+    }
+    this.flushBatch();
+    const screen = await this.emulator.serialize(this.id);
+    attacher.finishReplay(CLEAR_FOR_REPLAY + screen.data);
+    // Linux sends no SIGWINCH for an unchanged size: nudge a full-screen
+    // program into redrawing for its new viewer.
+    if (redraw && screen.alternate) this.jiggle();
+  }
+
+  private jiggle(): void {
+    const { lastCols: cols, lastRows: rows } = this.record;
+    this.backend?.resize(cols, rows > 1 ? rows - 1 : rows + 1);
+    setTimeout(() => this.backend?.resize(this.record.lastCols, this.record.lastRows), 50);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (cols < 1 || rows < 1) return;
+    if (cols === this.record.lastCols && rows === this.record.lastRows) return;
+    this.record.lastCols = cols;
+    this.record.lastRows = rows;
+    this.backend?.resize(cols, rows);
+    if (this.emulatorOpen) this.emulator.resize(this.id, cols, rows);
+  }
+
+  write(data: Buffer | string): void {
+    if (this.running) this.backend?.write(data);
+  }
+
+  // --- lifecycle ----------------------------------------------------------
+
+  /** SIGTERM (or kill the tmux session), SIGKILL after the grace period. */
+  stop(): Promise<void> {
+    if (!this.running || !this.backend) return Promise.resolve();
+    const exited = this.whenExited();
+    this.backend.terminate();
+    clearTimeout(this.killTimer);
+    this.killTimer = setTimeout(() => this.backend?.kill(), STOP_GRACE_MS);
+    return exited;
+  }
+
+  /** Stop watching, leave the program running (tmux-backed, at daemon shutdown). */
+  detachBackend(): void {
+    this.backend?.detach();
+  }
+
+  whenExited(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => this.exitWaiters.push(resolve));
+  }
+
+  private onExit(code: number | undefined, signal: string | undefined): void {
+    clearTimeout(this.killTimer);
+    this.flushBatch();
+    const { record } = this;
+    record.status = 'exited';
+    if (code !== undefined) record.exitCode = code;
+    if (signal) record.exitSignal = signal;
+    record.exitedAt = new Date().toISOString();
+    record.lastOutput = this.ring.tail(LAST_OUTPUT_BYTES).toString('base64');
+    if (this.emulatorOpen) {
+      this.finalScreen = this.emulator.serialize(this.id);
+      this.emulatorOpen = false;
+      this.emulator.close(this.id);
+    }
+    for (const attacher of this.attachers) attacher.finish();
+    for (const resolve of this.exitWaiters.splice(0)) resolve();
+    this.emit('exit', this.info());
+    this.emit('change');
+  }
+
+  private openEmulator(): void {
+    if (this.emulatorOpen) return;
+    this.finalScreen = undefined;
+    this.emulator.open(this.id, this.record.lastCols, this.record.lastRows, () => this.ring.bytes());
+    this.emulatorOpen = true;
+    // Restarted sessions keep their scrollback: seed the screen with it.
+    if (this.ring.size) {
+      const seed = this.ring.bytes();
+      this.emulator.feed(this.id, [seed], seed.length);
+    }
+  }
+
+  /** The program ended with an earlier daemon and nobody saw how. */
+  markLost(): void {
+    this.record.status = 'exited';
+    this.record.exitedAt ??= new Date().toISOString();
+    this.emit('change');
+  }
+
+  // --- views --------------------------------------------------------------
+
+  info(): SessionInfo {
+    const r = this.record;
+    const info: SessionInfo = {
+      id: r.id,
+      tool: r.tool,
+      workDir: r.workDir,
+      args: r.args,
+      command: r.command,
+      status: r.status,
+      yoloMode: r.yoloMode,
+      yoloApprovals: r.approvals.length,
+      createdAt: r.createdAt,
+      lastCols: r.lastCols,
+      lastRows: r.lastRows,
+      attachments: r.attachments,
+      attached: this.attachers.size,
+    };
+    if (r.name !== undefined) info.name = r.name;
+    if (r.exitCode !== undefined) info.exitCode = r.exitCode;
+    if (r.exitSignal !== undefined) info.exitSignal = r.exitSignal;
+    if (r.internal) info.internal = true;
+    if (r.exitedAt !== undefined) info.exitedAt = r.exitedAt;
+    if (r.toolSessionId !== undefined) info.toolSessionId = r.toolSessionId;
+    if (r.parentId !== undefined) info.parentId = r.parentId;
+    if (r.tmuxSessionName !== undefined) info.tmuxSessionName = r.tmuxSessionName;
+    if (this.running && this.backend?.pid !== undefined) info.pid = this.backend.pid;
+    return info;
+  }
+}
+
+/** The last `n` bytes of a list of chunks, copying only those. */
+function tailOf(chunks: Buffer[], n: number): Buffer {
+  let size = 0;
+  let first = chunks.length;
+  while (first > 0 && size < n) size += chunks[--first]!.length;
+  const tail = first === chunks.length - 1 ? chunks[first]! : Buffer.concat(chunks.slice(first));
+  return tail.length > n ? tail.subarray(tail.length - n) : tail;
+}

@@ -1,0 +1,29 @@
+// Every flow-control and size limit, named once (VS Code's pty host keeps
+// these in one shared module too). CLI and daemon both read them from here.
+
+/** Largest JSON-RPC line accepted on the control socket. */
+export const MAX_CONTROL_FRAME_BYTES = 1024 * 1024;
+/** Largest input frame an attached client may send (a paste). */
+export const MAX_ATTACH_FRAME_BYTES = 1024 * 1024;
+/** Raw scrollback ring per session; allocated as it fills. */
+export const SCROLLBACK_RING_BYTES = 1024 * 1024;
+/** Tail of output kept as lastOutput once a session exits. */
+export const LAST_OUTPUT_BYTES = 8 * 1024;
+/** Bytes queued for one attached terminal before it is resynchronised. */
+export const ATTACHER_QUEUE_BYTES = 2 * 1024 * 1024;
+/** Bytes handed to the emulator thread and not yet parsed before it is resynchronised. */
+export const EMULATOR_BACKLOG_BYTES = 8 * 1024 * 1024;
+/** Scrollback lines replayed above the screen on attach. */
+export const REPLAY_SCROLLBACK_LINES = 1000;
+/** Grace between SIGTERM and SIGKILL when stopping a session. */
+export const STOP_GRACE_MS = 5000;
+/** Exited sessions older than this are dropped when the store loads. */
+export const EXITED_SESSION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+/** How long a CLI waits for an autostarted daemon to answer. */
+export const DAEMON_START_TIMEOUT_MS = 10_000;
+/** Trailing output kept for the yolo prompt detector. */
+export const YOLO_TAIL_BYTES = 4 * 1024;
+/** Trailing output scanned for media paths. */
+export const ATTACHMENT_TAIL_BYTES = 8 * 1024;
+/** Delay before yolo answers a prompt. */
+export const YOLO_RESPONSE_DELAY_MS = 100;

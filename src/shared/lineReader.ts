@@ -1,0 +1,49 @@
+import { KojoError, ErrorCode } from './errors.js';
+
+/**
+ * Splits a byte stream into newline-terminated lines, refusing any line longer
+ * than `maxBytes` (the control protocol's frame limit).
+ */
+export class LineReader {
+  private parts: Buffer[] = [];
+  private size = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** Returns complete lines; `rest` is what follows the last newline when asked to stop early. */
+  push(chunk: Buffer): string[] {
+    const lines: string[] = [];
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(10, start);
+      if (nl === -1) break;
+      const piece = chunk.subarray(start, nl);
+      this.check(piece.length);
+      this.parts.push(piece);
+      lines.push(Buffer.concat(this.parts).toString('utf8'));
+      this.parts = [];
+      this.size = 0;
+      start = nl + 1;
+    }
+    if (start < chunk.length) {
+      const piece = chunk.subarray(start);
+      this.check(piece.length);
+      this.parts.push(piece);
+      this.size += piece.length;
+    }
+    return lines;
+  }
+
+  private check(extra: number): void {
+    if (this.size + extra > this.maxBytes) {
+      throw new KojoError(ErrorCode.InvalidRequest, `control frame larger than ${this.maxBytes} bytes`);
+    }
+  }
+}
+
+/** Reads the first line of a stream and hands back the bytes after it untouched. */
+export function splitFirstLine(buffer: Buffer): { line: string; rest: Buffer } | undefined {
+  const nl = buffer.indexOf(10);
+  if (nl === -1) return undefined;
+  return { line: buffer.subarray(0, nl).toString('utf8'), rest: buffer.subarray(nl + 1) };
+}

@@ -1,0 +1,221 @@
+// Test harness: the built CLI as a process, a private KOJO_HOME per test, real
+// PTYs for attached terminals, and cleanup of every process by PID.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { execa, type Result } from 'execa';
+import { spawn as spawnPty, type IPty } from 'node-pty';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const KOJO_BIN = path.join(ROOT, 'bin/kojo');
+export const FIXTURE_BIN = path.join(ROOT, 'test/fixtures/bin');
+
+export interface Sandbox {
+  home: string;
+  /** A scratch directory for files the test makes. */
+  dir: string;
+  env: Record<string, string>;
+  run(
+    args: string[],
+    options?: { input?: string; env?: Record<string, string>; cwd?: string; timeout?: number },
+  ): Promise<Result>;
+  /** The running daemon's PID, if one answers. */
+  daemonPid(): Promise<number | undefined>;
+  /** Attach in a real PTY, as a person at a terminal. */
+  attachPty(args: string[], size?: { cols: number; rows: number }): PtyClient;
+  /** A shell script in a real PTY; $KOJO is the CLI. */
+  shellPty(script: string, size?: { cols: number; rows: number }): PtyClient;
+  cleanup(): Promise<void>;
+}
+
+const cleanups = new Set<() => Promise<void>>();
+
+export async function sandbox(options: { path?: string[]; extraEnv?: Record<string, string> } = {}): Promise<Sandbox> {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'kojo-test-'));
+  const home = path.join(base, 'home');
+  const dir = path.join(base, 'work');
+  fs.mkdirSync(dir);
+  const env: Record<string, string> = {
+    PATH: [...(options.path ?? []), process.env.PATH ?? '/usr/bin:/bin'].join(':'),
+    HOME: process.env.HOME ?? '/root',
+    KOJO_HOME: home,
+    LANG: 'C.UTF-8',
+    TERM: 'xterm-256color',
+    NO_COLOR: '1',
+    ...options.extraEnv,
+  };
+  const ptys = new Set<PtyClient>();
+  const box: Sandbox = {
+    home,
+    dir,
+    env,
+    run: (args, runOptions = {}) =>
+      execa(KOJO_BIN, args, {
+        env: { ...env, ...runOptions.env },
+        extendEnv: false,
+        cwd: runOptions.cwd ?? dir,
+        input: runOptions.input ?? '',
+        reject: false,
+        timeout: runOptions.timeout ?? 30_000,
+      }),
+    daemonPid: async () => {
+      const socket = await connect(path.join(home, 'run/kojo.sock'));
+      if (!socket) return undefined;
+      const answer = await request(socket, 'daemon.hello', {});
+      socket.destroy();
+      return (answer as { result?: { pid: number } }).result?.pid;
+    },
+    attachPty: (args, size = { cols: 80, rows: 24 }) => {
+      const client = new PtyClient(process.execPath, [KOJO_BIN, ...args], env, dir, size);
+      ptys.add(client);
+      return client;
+    },
+    shellPty: (script, size = { cols: 80, rows: 24 }) => {
+      const client = new PtyClient('/bin/sh', ['-c', script], { ...env, KOJO: KOJO_BIN }, dir, size);
+      ptys.add(client);
+      return client;
+    },
+    cleanup: async () => {
+      for (const pty of ptys) pty.kill();
+      const pid = await box.daemonPid().catch(() => undefined);
+      if (pid) {
+        process.kill(pid, 'SIGTERM');
+        await waitFor(() => !alive(pid), 10_000, 'daemon to exit').catch(() => process.kill(pid, 'SIGKILL'));
+      }
+      fs.rmSync(base, { recursive: true, force: true });
+    },
+  };
+  cleanups.add(box.cleanup);
+  return box;
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls `condition` until it holds or the deadline passes. */
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let wait = 5;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    wait = Math.min(wait * 2, 50);
+  }
+}
+
+export function connect(socketPath: string): Promise<net.Socket | undefined> {
+  return new Promise((resolve) => {
+    const socket = net.connect(socketPath);
+    socket.once('connect', () => resolve(socket));
+    socket.once('error', () => resolve(undefined));
+  });
+}
+
+/** Sends one raw line and reads one JSON line back. */
+export function rawExchange(socket: net.Socket, line: string | Buffer): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const onData = (chunk: Buffer): void => {
+      buffer += chunk.toString('utf8');
+      const nl = buffer.indexOf('\n');
+      if (nl === -1) return;
+      socket.off('data', onData);
+      try {
+        resolve(JSON.parse(buffer.slice(0, nl)));
+      } catch (error) {
+        reject(error as Error);
+      }
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+    socket.write(line);
+  });
+}
+
+let nextId = 1;
+export function request(socket: net.Socket, method: string, params: unknown): Promise<unknown> {
+  return rawExchange(socket, JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }) + '\n');
+}
+
+/** `kojo attach …` (or any kojo command) running in a real PTY. */
+export class PtyClient {
+  readonly pty: IPty;
+  output = Buffer.alloc(0);
+  exitCode: number | undefined;
+  private readonly exited: Promise<number>;
+
+  constructor(
+    file: string,
+    args: string[],
+    env: Record<string, string>,
+    cwd: string,
+    size: { cols: number; rows: number },
+  ) {
+    this.pty = spawnPty(file, args, {
+      cols: size.cols,
+      rows: size.rows,
+      cwd,
+      env,
+      encoding: null,
+    });
+    (this.pty.onData as unknown as (l: (d: Buffer) => void) => void)((data) => {
+      this.output = Buffer.concat([this.output, data]);
+    });
+    this.exited = new Promise((resolve) =>
+      this.pty.onExit(({ exitCode }) => {
+        this.exitCode = exitCode;
+        resolve(exitCode);
+      }),
+    );
+  }
+
+  get text(): string {
+    return this.output.toString('utf8');
+  }
+
+  write(data: string | Buffer): void {
+    this.pty.write(data as string);
+  }
+
+  async waitForText(needle: string | RegExp, timeoutMs = 10_000): Promise<void> {
+    await waitFor(
+      () => (typeof needle === 'string' ? this.text.includes(needle) : needle.test(this.text)),
+      timeoutMs,
+      `output ${String(needle)} (got ${JSON.stringify(this.text.slice(-300))})`,
+    );
+  }
+
+  waitForExit(timeoutMs = 15_000): Promise<number> {
+    return Promise.race([
+      this.exited,
+      new Promise<number>((_, reject) =>
+        setTimeout(
+          () => reject(new Error(`attach did not exit; output ${JSON.stringify(this.text.slice(-300))}`)),
+          timeoutMs,
+        ).unref(),
+      ),
+    ]);
+  }
+
+  kill(): void {
+    if (this.exitCode === undefined) {
+      try {
+        process.kill(this.pty.pid, 'SIGKILL');
+      } catch {
+        // Gone.
+      }
+    }
+  }
+}
