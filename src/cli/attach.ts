@@ -1,8 +1,10 @@
 import type net from 'node:net';
+import { execFileSync } from 'node:child_process';
 import { statePaths } from '../shared/paths.js';
 import { MAX_CONTROL_FRAME_BYTES } from '../shared/limits.js';
 import { encodeDetach, encodeInput, encodeResize } from '../shared/attachStream.js';
-import { RESTORE_TERMINAL } from '../shared/terminal.js';
+import { RESET_MODES } from '../shared/terminal.js';
+import { ScreenState } from './screenState.js';
 import type { AttachResult } from '../shared/protocol.js';
 import { CliError } from './output.js';
 import { connectDaemon, tryConnect, DaemonClient } from './client.js';
@@ -43,9 +45,15 @@ export async function attach(ref: string, options: AttachOptions): Promise<numbe
 
   const rawMode = stdin.isTTY === true;
   let finished = false;
+  const saved = rawMode ? sttySettings() : undefined;
+  const screen = new ScreenState();
   const restore = (): void => {
     if (rawMode) stdin.setRawMode(false);
-    if (stdout.isTTY) stdout.write(RESTORE_TERMINAL);
+    if (saved) stty([saved]);
+    if (!stdout.isTTY) return;
+    // Leave the alternate screen only if the session is on it: elsewhere
+    // ?1049l would restore a stale saved cursor and write over old lines.
+    stdout.write((screen.alternate ? '\x1b[?1049l' : '') + RESET_MODES + (screen.atLineStart ? '' : '\r\n'));
   };
 
   return new Promise<number>((resolve) => {
@@ -57,7 +65,7 @@ export async function attach(ref: string, options: AttachOptions): Promise<numbe
       process.off('SIGWINCH', onResize);
       stdout.off('resize', onResize);
       for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.off(signal, onSignal);
-      socket.unpipe(stdout);
+      socket.off('data', onOutput);
       // Let every received byte reach the terminal before it is restored.
       stdout.write('', () => {
         restore();
@@ -85,20 +93,51 @@ export async function attach(ref: string, options: AttachOptions): Promise<numbe
       finish(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGHUP' ? 1 : 15), `[detached from ${result.id}: ${signal}]`);
     };
 
-    if (rawMode) stdin.setRawMode(true);
+    if (rawMode) {
+      stdin.setRawMode(true);
+      // Node's raw mode keeps output processing (\n -> \r\n); the session's
+      // bytes must reach the terminal untouched, as with dtach and tmux.
+      stty(['-opost']);
+    }
     stdin.on('data', onInput);
     stdin.resume();
     stdout.on('resize', onResize);
     for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(signal, onSignal);
 
-    if (rest.length) stdout.write(rest);
-    socket.pipe(stdout, { end: false });
+    // Output with backpressure (as pipe() would), watched for the screen state.
+    const onOutput = (chunk: Buffer): void => {
+      screen.observe(chunk);
+      if (!stdout.write(chunk)) {
+        socket.pause();
+        stdout.once('drain', () => socket.resume());
+      }
+    };
+    if (rest.length) onOutput(rest);
+    socket.on('data', onOutput);
+    socket.resume();
     socket.on('error', () => undefined);
     socket.on('close', () => {
       if (finished) return;
       void explainEnd(result.id).then(({ status, notice }) => finish(status, notice));
     });
   });
+}
+
+/** `stty -g` of the terminal on stdin, to put back exactly on the way out. */
+function sttySettings(): string | undefined {
+  try {
+    return execFileSync('stty', ['-g'], { stdio: ['inherit', 'pipe', 'ignore'], encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function stty(args: string[]): void {
+  try {
+    execFileSync('stty', args, { stdio: ['inherit', 'ignore', 'ignore'] });
+  } catch {
+    // Not a terminal stty can set; raw mode alone will have to do.
+  }
 }
 
 /** The stream ended without a detach: the session ended, or the daemon did. */

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import fs from 'node:fs';
+import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { JSONRPCClient, type JSONRPCRequest, type JSONRPCResponse } from 'json-rpc-2.0';
@@ -106,7 +107,7 @@ export function tryConnect(socketPath: string): Promise<net.Socket | undefined> 
 
 /** Starts `kojo daemon run` detached from this terminal, logging to the daemon log. */
 export function startDaemon(paths: StatePaths): void {
-  fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(path.dirname(paths.log), { recursive: true, mode: 0o700 });
   const log = fs.openSync(paths.log, 'a', 0o600);
   const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'daemon', 'run'], {
     detached: true,

@@ -1,6 +1,5 @@
 // ANSI escape sequences (CSI, OSC, DCS/SOS/PM/APC strings, and two-byte
 // escapes), for the detectors that read output as text.
-// eslint-disable-next-line no-control-regex
 const ANSI =
   /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[@-Z\\-_]|\x1b[ -/]+[0-~]|\x9b[0-?]*[ -/]*[@-~]/g;
 

@@ -28,17 +28,14 @@ async function attachedCount(b: Sandbox, id: string): Promise<number> {
 
 /** `kojo attach` with stdout to a file, as `kojo attach id > out` in a script. */
 function rawAttach(b: Sandbox, id: string, out: string) {
-  const fd = fs.openSync(out, 'w');
-  const child = execa(KOJO_BIN, ['attach', id], {
+  return execa(KOJO_BIN, ['attach', id], {
     env: b.env,
     extendEnv: false,
     cwd: b.dir,
     stdin: 'ignore',
-    stdout: fd,
+    stdout: { file: out },
     reject: false,
   });
-  fs.closeSync(fd);
-  return child;
 }
 
 test('attach in a terminal: replay, live output, typed input, Ctrl-\\ detaches and restores the terminal', async () => {

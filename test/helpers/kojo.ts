@@ -5,12 +5,18 @@ import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { execa, type Result } from 'execa';
+import { execa } from 'execa';
 import { spawn as spawnPty, type IPty } from 'node-pty';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const KOJO_BIN = path.join(ROOT, 'bin/kojo');
 export const FIXTURE_BIN = path.join(ROOT, 'test/fixtures/bin');
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
 
 export interface Sandbox {
   home: string;
@@ -20,7 +26,7 @@ export interface Sandbox {
   run(
     args: string[],
     options?: { input?: string; env?: Record<string, string>; cwd?: string; timeout?: number },
-  ): Promise<Result>;
+  ): Promise<RunResult>;
   /** The running daemon's PID, if one answers. */
   daemonPid(): Promise<number | undefined>;
   /** Attach in a real PTY, as a person at a terminal. */
@@ -51,15 +57,17 @@ export async function sandbox(options: { path?: string[]; extraEnv?: Record<stri
     home,
     dir,
     env,
-    run: (args, runOptions = {}) =>
-      execa(KOJO_BIN, args, {
+    run: async (args, runOptions = {}) => {
+      const result = await execa(KOJO_BIN, args, {
         env: { ...env, ...runOptions.env },
         extendEnv: false,
         cwd: runOptions.cwd ?? dir,
         input: runOptions.input ?? '',
         reject: false,
         timeout: runOptions.timeout ?? 30_000,
-      }),
+      });
+      return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
+    },
     daemonPid: async () => {
       const socket = await connect(path.join(home, 'run/kojo.sock'));
       if (!socket) return undefined;
@@ -104,12 +112,12 @@ export function alive(pid: number): boolean {
 export async function waitFor(
   condition: () => boolean | Promise<boolean>,
   timeoutMs = 10_000,
-  what = 'condition',
+  what: string | (() => string) = 'condition',
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let wait = 5;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((resolve) => setTimeout(resolve, wait));
     wait = Math.min(wait * 2, 50);
   }
@@ -193,7 +201,7 @@ export class PtyClient {
     await waitFor(
       () => (typeof needle === 'string' ? this.text.includes(needle) : needle.test(this.text)),
       timeoutMs,
-      `output ${String(needle)} (got ${JSON.stringify(this.text.slice(-300))})`,
+      () => `output ${String(needle)} (got ${JSON.stringify(this.text.slice(-300))})`,
     );
   }
 
