@@ -62,4 +62,10 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
+// `kojo ls | head`: a closed pipe ends the command quietly, as it would a shell tool.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 void main(process.argv);

@@ -34,7 +34,7 @@ const MEDIA_HINT = new RegExp(`\\.(?:${EXTENSIONS})`, 'i');
 // Characters that end an unquoted path: whitespace and quote-like marks.
 const STOP = `\\s"'\`<>()\\[\\]{}|`;
 const UNQUOTED = new RegExp(
-  `(?:^|[\\s=:(\\[<>'"\`])((?:/|\\./|\\.\\./|~/|[A-Za-z]:[\\\\/])[^${STOP}]*\\.(?:${EXTENSIONS}))(?![^${STOP}])`,
+  `(?:^|[\\s=(\\[<>'"\`])((?:/(?!/)|\\./|\\.\\./|~/|[A-Za-z]:[\\\\/])[^${STOP}]*\\.(?:${EXTENSIONS}))(?=$|[${STOP}]|[.,;:!?]+(?:$|[${STOP}]))`,
   'gi',
 );
 const QUOTED = new RegExp(`"([^"\\n]+\\.(?:${EXTENSIONS}))"|'([^'\\n]+\\.(?:${EXTENSIONS}))'`, 'gi');

@@ -154,8 +154,13 @@ export class Session extends EventEmitter<SessionEvents> {
   // --- detectors ----------------------------------------------------------
 
   private detect(text: string): void {
-    const matched = this.yolo.push(text);
-    if (matched && this.record.yoloMode) this.approve(matched);
+    if (this.record.yoloMode) {
+      const matched = this.yolo.push(text);
+      if (matched) this.approve(matched);
+    } else {
+      // Kept so that turning yolo on answers a prompt already on screen.
+      this.yolo.append(text);
+    }
     if (this.idDetector) {
       const id = this.idDetector.push(text);
       if (id) {

@@ -18,9 +18,14 @@ export function normaliseForYolo(text: string): string {
 export class YoloDetector {
   private tail = '';
 
+  /** Append output (decoded) without looking: yolo is off. */
+  append(text: string): void {
+    this.tail = (this.tail + text).slice(-YOLO_TAIL_BYTES);
+  }
+
   /** Append output (decoded); returns the matched prompt text, if any. */
   push(text: string): string | undefined {
-    this.tail = (this.tail + text).slice(-YOLO_TAIL_BYTES);
+    this.append(text);
     return this.check();
   }
 
