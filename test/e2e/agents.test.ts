@@ -205,7 +205,7 @@ test('yolo state and approvals persist across a daemon restart; --watch streams 
   await b.run(['stop', id]);
   const watched = await watch;
   assert.equal(watched.exitCode, 0, watched.stderr);
-  assert.match(watched.stdout, /^\S+Z  Do you want to make this edit to file\.ts ?\?.*1\. Yes$/m);
+  assert.match(watched.stdout, /^\S+Z {2}Do you want to make this edit to file\.ts ?\?.*1\. Yes$/m);
   const count = (JSON.parse((await b.run(['yolo', id, '--json'])).stdout) as { approvals: unknown[] }).approvals.length;
   assert.ok(count >= 1);
   await b.run(['yolo', id, 'on']);
