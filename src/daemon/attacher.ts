@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { ATTACHER_QUEUE_BYTES } from '../shared/limits.js';
+import { ATTACHER_QUEUE_BYTES, RAW_ATTACHER_QUEUE_BYTES } from '../shared/limits.js';
 
 /**
  * One attached terminal on the daemon side. Live output is written straight
@@ -15,11 +15,16 @@ export class Attacher {
   private endAfterReplay = false;
   private pendingResync = false;
 
+  private readonly limit: number;
+
   constructor(
     readonly socket: Socket,
     readonly readOnly: boolean,
+    raw: boolean,
     private readonly resync: (attacher: Attacher) => void,
-  ) {}
+  ) {
+    this.limit = raw ? RAW_ATTACHER_QUEUE_BYTES : ATTACHER_QUEUE_BYTES;
+  }
 
   get isLive(): boolean {
     return this.state === 'live';
@@ -28,7 +33,7 @@ export class Attacher {
   send(chunk: Buffer): void {
     switch (this.state) {
       case 'live':
-        if (this.socket.writableLength > ATTACHER_QUEUE_BYTES) {
+        if (this.socket.writableLength > this.limit) {
           this.state = 'lagging';
           this.socket.once('drain', () => this.resync(this));
           return;
@@ -38,7 +43,7 @@ export class Attacher {
       case 'replaying':
         this.queued.push(chunk);
         this.queuedBytes += chunk.length;
-        if (this.queuedBytes > ATTACHER_QUEUE_BYTES) {
+        if (this.queuedBytes > this.limit) {
           // Too much went by during the replay: the next replay covers it.
           this.queued = [];
           this.queuedBytes = 0;

@@ -1,6 +1,8 @@
 /** How a session's program is run: a direct PTY, or a pane inside tmux. */
 export interface Backend {
   readonly pid: number | undefined;
+  /** Settles once the program is started (tmux needs a few commands). */
+  readonly ready?: Promise<void>;
   write(data: Buffer | string): void;
   resize(cols: number, rows: number): void;
   /** Ask the program to end (SIGTERM, or kill the tmux session). */
@@ -25,23 +27,4 @@ export interface SpawnRequest {
   env: Record<string, string>;
   cols: number;
   rows: number;
-}
-
-/** Runs sessions inside tmux (src/daemon/tmux.ts). */
-export interface TmuxLauncher {
-  spawn(
-    target: {
-      record: {
-        id: string;
-        command: string;
-        workDir: string;
-        env: Record<string, string>;
-        lastCols: number;
-        lastRows: number;
-        tmuxSessionName?: string;
-      };
-    },
-    args: string[],
-    events: BackendEvents,
-  ): Backend;
 }

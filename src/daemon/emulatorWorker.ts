@@ -86,8 +86,9 @@ port.on('message', (message: ToEmulator) => {
       });
       break;
     case 'close':
-      term.dispose();
       screens.delete(message.id);
+      // After the writes and serialisations already queued.
+      term.write('', () => term.dispose());
       break;
   }
 });

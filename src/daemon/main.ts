@@ -1,8 +1,8 @@
 import fs from 'node:fs';
+import type net from 'node:net';
 import { statePaths } from '../shared/paths.js';
 import { KOJO_VERSION, PROTOCOL_VERSION } from '../shared/version.js';
 import type { HelloResult } from '../shared/protocol.js';
-import { ErrorCode, KojoError } from '../shared/errors.js';
 import { listenExclusive } from './socketLock.js';
 import { ControlServer } from './server.js';
 import { SessionManager } from './sessionManager.js';
@@ -15,6 +15,17 @@ import { detectTmux } from './tmuxDetect.js';
 
 /** `kojo daemon run`: serve until SIGINT/SIGTERM or `kojo daemon stop`. */
 export async function runDaemon(): Promise<number> {
+  try {
+    return await serve();
+  } catch (error) {
+    // A daemon that cannot serve must not sit on the socket.
+    log(`cannot start: ${(error as Error).stack ?? String(error)}`);
+    fs.rmSync(statePaths().socket, { force: true });
+    process.exit(1);
+  }
+}
+
+async function serve(): Promise<number> {
   const paths = statePaths();
   fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
   fs.mkdirSync(paths.runDir, { recursive: true, mode: 0o700 });
@@ -26,6 +37,10 @@ export async function runDaemon(): Promise<number> {
     return 0;
   }
   fs.chmodSync(paths.socket, 0o600);
+  // Clients may connect while sessions are being adopted: hold them until served.
+  const early: net.Socket[] = [];
+  const holdEarly = (socket: net.Socket): number => early.push(socket);
+  listener.on('connection', holdEarly);
   const startedAt = new Date().toISOString();
   log(`kojo daemon ${KOJO_VERSION} (pid ${process.pid}) serving ${paths.socket}`);
 
@@ -33,7 +48,7 @@ export async function runDaemon(): Promise<number> {
   const config = new Config(paths.config);
   const emulator = new EmulatorHost(new URL('./emulatorWorker.js', import.meta.url));
   const tmux = await detectTmux(paths, log);
-  const manager = new SessionManager({ store, config, emulator, tmux: tmux.launcher, log });
+  const manager = new SessionManager({ store, config, emulator, tmux: tmux.server, log });
 
   const loaded = store.load();
   let storeProblem: string | undefined;
@@ -82,18 +97,14 @@ export async function runDaemon(): Promise<number> {
       config,
       hello,
       shutdown: () => void shutdown('kojo daemon stop'),
-      tmuxOpen: async (ref) => {
-        if (!tmux.terminals) throw new KojoError(ErrorCode.NotTerminal, tmux.status.reason ?? 'tmux is not available');
-        return (await tmux.terminals.open(manager, ref)).info();
-      },
-      tmuxAction: async (ref, action) => {
-        if (!tmux.terminals) throw new KojoError(ErrorCode.NotTerminal, tmux.status.reason ?? 'tmux is not available');
-        await tmux.terminals.action(manager, ref, action);
-      },
+      tmuxOpen: async (ref) => (await tmux.terminals.open(manager, ref)).info(),
+      tmuxAction: (ref, action) => tmux.terminals.action(manager, ref, action),
     },
     manager,
     log,
   );
+  listener.off('connection', holdEarly);
+  for (const socket of early) control.accept(socket);
   onShutdownSignal((signal) => void shutdown(signal));
   process.on('uncaughtException', (error) => log(`uncaught: ${error.stack ?? String(error)}`));
   return new Promise<number>(() => undefined);

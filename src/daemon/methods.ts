@@ -31,7 +31,7 @@ export const methods: { [M in Exclude<MethodName, 'session.attach'>]: Handler<M>
     return { pid: process.pid };
   },
 
-  'session.create': (params, ctx) => ctx.manager.create(params).info(),
+  'session.create': async (params, ctx) => (await ctx.manager.create(params)).info(),
 
   'session.list': (params, ctx) => ctx.manager.list(params.all ?? false).map((s) => s.info()),
 
@@ -43,7 +43,7 @@ export const methods: { [M in Exclude<MethodName, 'session.attach'>]: Handler<M>
     id: (await ctx.manager.remove(params.session, params.force ?? false)).id,
   }),
 
-  'session.restart': (params, ctx) => ctx.manager.restart(params.session).info(),
+  'session.restart': async (params, ctx) => (await ctx.manager.restart(params.session)).info(),
 
   'session.yolo': (params, ctx) => {
     const session = ctx.manager.resolve(params.session);
@@ -75,7 +75,9 @@ export const methods: { [M in Exclude<MethodName, 'session.attach'>]: Handler<M>
       session.off('exit', onExit);
     });
     if (!session.running) setImmediate(() => onExit(session.info()));
-    return { id: session.id };
+    // Subscribed and read in the same turn: nothing falls between backlog and stream.
+    const backlog = params.topic === 'yolo' ? [...session.record.approvals] : session.attachments();
+    return { id: session.id, backlog };
   },
 
   'session.tmuxOpen': (params, ctx) => ctx.tmuxOpen(params.session),

@@ -58,7 +58,7 @@ export class ControlServer {
     for (const socket of this.connections) socket.destroy();
   }
 
-  private accept(socket: net.Socket): void {
+  accept(socket: net.Socket): void {
     this.connections.add(socket);
     socket.on('close', () => this.connections.delete(socket));
     socket.on('error', () => socket.destroy());

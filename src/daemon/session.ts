@@ -100,7 +100,7 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   /** Start (or restart) the program with these arguments. */
-  start(factory: BackendFactory, args: string[]): void {
+  async start(factory: BackendFactory, args: string[]): Promise<void> {
     const { record } = this;
     record.status = 'running';
     delete record.exitCode;
@@ -110,20 +110,46 @@ export class Session extends EventEmitter<SessionEvents> {
     this.attachmentDetector = new AttachmentDetector(record.workDir, record.env.HOME);
     this.idDetector = this.capturesSessionId && !record.toolSessionId ? new ToolSessionIdDetector() : undefined;
     this.openEmulator();
-    this.backend = factory(this, args, {
-      onData: (chunk) => this.onData(chunk),
-      onExit: (code, signal) => this.onExit(code, signal),
-    });
+    try {
+      this.backend = factory(this, args, {
+        onData: (chunk) => this.onData(chunk),
+        onExit: (code, signal) => this.onExit(code, signal),
+      });
+      await this.backend.ready;
+    } catch (error) {
+      this.backend = undefined;
+      this.closeEmulator();
+      throw error;
+    }
   }
 
-  /** Watch a program that is already running (a tmux pane adopted after a restart). */
-  adopt(backend: (events: BackendEvents) => Backend): void {
+  /**
+   * Watch a program that is already running (a tmux pane adopted after a
+   * daemon restart), its scrollback seeded with what tmux still holds.
+   */
+  async adopt(seed: Buffer, backend: (events: BackendEvents) => Backend): Promise<void> {
+    this.ring.clear();
+    this.ring.write(seed);
     this.idDetector = this.capturesSessionId && !this.record.toolSessionId ? new ToolSessionIdDetector() : undefined;
     this.openEmulator();
-    this.backend = backend({
-      onData: (chunk) => this.onData(chunk),
-      onExit: (code, signal) => this.onExit(code, signal),
-    });
+    try {
+      this.backend = backend({
+        onData: (chunk) => this.onData(chunk),
+        onExit: (code, signal) => this.onExit(code, signal),
+      });
+      await this.backend.ready;
+    } catch (error) {
+      this.backend = undefined;
+      this.closeEmulator();
+      throw error;
+    }
+  }
+
+  /** The program ended while no daemon watched; tmux kept its status and output. */
+  finishUnwatched(code: number | undefined, signal: string | undefined, output: Buffer): void {
+    this.ring.clear();
+    this.ring.write(output);
+    this.onExit(code, signal);
   }
 
   // --- hot path -----------------------------------------------------------
@@ -220,7 +246,7 @@ export class Session extends EventEmitter<SessionEvents> {
   // --- attach -------------------------------------------------------------
 
   attach(socket: Socket, options: { cols: number; rows: number; readOnly: boolean; raw: boolean }): Attacher {
-    const attacher = new Attacher(socket, options.readOnly, (a) => void this.replayTo(a));
+    const attacher = new Attacher(socket, options.readOnly, options.raw, (a) => void this.replayTo(a));
     this.attachers.add(attacher);
     socket.once('close', () => this.attachers.delete(attacher));
     if (this.running && !options.readOnly) this.resize(options.cols, options.rows);
@@ -308,15 +334,18 @@ export class Session extends EventEmitter<SessionEvents> {
     if (signal) record.exitSignal = signal;
     record.exitedAt = new Date().toISOString();
     record.lastOutput = this.ring.tail(LAST_OUTPUT_BYTES).toString('base64');
-    if (this.emulatorOpen) {
-      this.finalScreen = this.emulator.serialize(this.id);
-      this.emulatorOpen = false;
-      this.emulator.close(this.id);
-    }
+    if (this.emulatorOpen) this.finalScreen = this.emulator.serialize(this.id);
+    this.closeEmulator();
     for (const attacher of this.attachers) attacher.finish();
     for (const resolve of this.exitWaiters.splice(0)) resolve();
     this.emit('exit', this.info());
     this.emit('change');
+  }
+
+  private closeEmulator(): void {
+    if (!this.emulatorOpen) return;
+    this.emulatorOpen = false;
+    this.emulator.close(this.id);
   }
 
   private openEmulator(): void {

@@ -4,7 +4,7 @@ import { ErrorCode, KojoError } from '../shared/errors.js';
 import { newSessionId, isSessionId } from '../shared/ids.js';
 import { TOOL_NAMES, type CreateParams, type ToolName } from '../shared/protocol.js';
 import { findExecutable } from '../shared/executables.js';
-import type { TmuxLauncher } from './backend.js';
+import type { TmuxServer } from './tmux.js';
 import type { EmulatorHost } from './emulatorHost.js';
 import { PtyBackend } from './ptyBackend.js';
 import { Session, type BackendFactory, type SessionRecord } from './session.js';
@@ -20,7 +20,7 @@ export interface ManagerOptions {
   config: Config;
   emulator: EmulatorHost;
   /** Present when sessions run inside tmux. */
-  tmux: TmuxLauncher | undefined;
+  tmux: TmuxServer | undefined;
   log: (message: string) => void;
 }
 
@@ -63,7 +63,7 @@ export class SessionManager {
 
   // --- create / restart ---------------------------------------------------
 
-  create(params: CreateParams, extra: { internal?: boolean; parentId?: string } = {}): Session {
+  async create(params: CreateParams, extra: { internal?: boolean; parentId?: string } = {}): Promise<Session> {
     if (!isToolName(params.tool)) {
       throw new KojoError(
         ErrorCode.UnsupportedTool,
@@ -82,7 +82,7 @@ export class SessionManager {
     const args = params.args;
     let program: string;
     if (spec.terminal) {
-      program = this.options.tmux ? 'tmux' : loginShell(env);
+      program = loginShell(env);
     } else if (spec.executable) {
       program = spec.executable;
     } else {
@@ -120,7 +120,7 @@ export class SessionManager {
     if (useTmux) record.tmuxSessionName = `kojo_${id}`;
     const session = this.add(record);
     try {
-      session.start(this.backendFactory(), start.args);
+      await session.start(this.backendFactory(), start.args);
     } catch (error) {
       this.sessions.delete(id);
       throw new KojoError(ErrorCode.SpawnFailed, `cannot start ${program}: ${(error as Error).message}`);
@@ -130,14 +130,25 @@ export class SessionManager {
     return session;
   }
 
-  restart(ref: string): Session {
+  async restart(ref: string): Promise<Session> {
     const session = this.resolve(ref);
     if (session.running) throw new KojoError(ErrorCode.SessionRunning, 'session is still running');
     const { record } = session;
     const spec = TOOLS[record.tool];
     checkWorkDir(record.workDir);
     const userArgs = spec.executable || spec.terminal ? record.args : record.args.slice(1);
-    session.start(this.backendFactory(), spec.restartArgs(userArgs, record.toolSessionId));
+    if (record.tmuxSessionName) {
+      if (!this.options.tmux)
+        throw new KojoError(ErrorCode.SpawnFailed, 'this session ran in tmux, which is not available now');
+      // A dead pane may still hold the name.
+      await this.options.tmux.run(['kill-session', '-t', record.tmuxSessionName]);
+    }
+    try {
+      await session.start(this.backendFactory(), spec.restartArgs(userArgs, record.toolSessionId));
+    } catch (error) {
+      session.markLost();
+      throw new KojoError(ErrorCode.SpawnFailed, `cannot restart ${record.command}: ${(error as Error).message}`);
+    }
     this.log(`restarted ${session.id}`);
     this.scheduleSave();
     return session;
@@ -146,10 +157,10 @@ export class SessionManager {
   private backendFactory(): BackendFactory {
     return (session, args, events) => {
       const { record } = session;
+      const terminal = TOOLS[record.tool].terminal ?? false;
       if (record.tmuxSessionName && this.options.tmux) {
-        return this.options.tmux.spawn(session, args, events);
+        return this.options.tmux.spawn(record, args, events, terminal);
       }
-      const terminal = TOOLS[record.tool].terminal;
       return new PtyBackend(
         {
           file: record.command,

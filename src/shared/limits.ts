@@ -11,6 +11,11 @@ export const SCROLLBACK_RING_BYTES = 1024 * 1024;
 export const LAST_OUTPUT_BYTES = 8 * 1024;
 /** Bytes queued for one attached terminal before it is resynchronised. */
 export const ATTACHER_QUEUE_BYTES = 2 * 1024 * 1024;
+/**
+ * The same for a raw attacher (`kojo attach s > file`): a byte stream, not a
+ * screen, so it is given far more room before it must be resynchronised.
+ */
+export const RAW_ATTACHER_QUEUE_BYTES = 64 * 1024 * 1024;
 /** Bytes handed to the emulator thread and not yet parsed before it is resynchronised. */
 export const EMULATOR_BACKLOG_BYTES = 8 * 1024 * 1024;
 /** Scrollback lines replayed above the screen on attach. */

@@ -125,6 +125,12 @@ export interface WatchParams extends SessionRef {
   topic: WatchTopic;
 }
 
+export interface WatchResult {
+  id: string;
+  /** What happened before the watch began (approvals or attachments), oldest first. */
+  backlog: Array<YoloApproval | Attachment>;
+}
+
 /** Notifications sent on a watching connection. */
 export const Notification = {
   YoloApproval: 'watch.yolo',
@@ -161,7 +167,7 @@ export interface Methods {
   'session.yolo': { params: YoloParams; result: YoloResult };
   'session.attachments': { params: SessionRef; result: Attachment[] };
   'session.attachmentRemove': { params: AttachmentRemoveParams; result: { removed: boolean } };
-  'session.watch': { params: WatchParams; result: { id: string } };
+  'session.watch': { params: WatchParams; result: WatchResult };
   'session.tmuxOpen': { params: SessionRef; result: SessionInfo };
   'session.tmuxAction': { params: TmuxActionParams; result: { ok: true } };
   'session.attach': { params: AttachParams; result: AttachResult };

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
-import { sandbox, waitFor, KOJO_BIN, type Sandbox } from '../helpers/kojo.js';
+import { sandbox, waitFor, KOJO_BIN, type Sandbox, type PtyClient } from '../helpers/kojo.js';
 
 const boxes: Sandbox[] = [];
 async function box(): Promise<Sandbox> {
@@ -91,50 +91,70 @@ test('two attachers receive identical bytes', async () => {
   assert.equal(a.toString(), expected);
 });
 
-test('a 5 MB binary stream under stty raw -opost arrives byte for byte', async () => {
-  const b = await box();
-  const data = randomBytes(5 * 1024 * 1024);
-  fs.writeFileSync(path.join(b.dir, 'data.bin'), data);
-  const id = (
-    await b.run(['new', 'exec', '--', 'bash', '-c', `stty raw -opost -echo; ${WAIT_FOR_GO}; cat data.bin; sleep 600`])
-  ).stdout.trim();
-  const out = path.join(b.dir, 'out.bin');
-  const attacher = rawAttach(b, id, out);
-  await waitFor(async () => (await attachedCount(b, id)) === 1, 10_000, 'attach');
-  fs.writeFileSync(path.join(b.dir, 'go'), '');
-  await waitFor(() => fs.statSync(out).size >= data.length, 30_000, 'all bytes');
-  await b.run(['stop', id]);
-  const result = await attacher;
-  assert.equal(result.exitCode, 143);
-  assert.ok(fs.readFileSync(out).equals(data), 'byte-exact');
-});
-
-test('a program that writes 3 MB and exits at once delivers every byte and its exit status', async () => {
-  const b = await box();
-  const data = randomBytes(3 * 1024 * 1024);
-  fs.writeFileSync(path.join(b.dir, 'data.bin'), data);
-  const id = (
-    await b.run(['new', 'exec', '--', 'bash', '-c', `stty raw -opost -echo; ${WAIT_FOR_GO}; cat data.bin; exit 5`])
-  ).stdout.trim();
-  const out = path.join(b.dir, 'out.bin');
-  const attacher = rawAttach(b, id, out);
-  await waitFor(async () => (await attachedCount(b, id)) === 1, 10_000, 'attach');
-  fs.writeFileSync(path.join(b.dir, 'go'), '');
-  const result = await attacher;
-  assert.equal(result.exitCode, 5, result.stderr);
-  const got = fs.readFileSync(out);
-  assert.equal(got.length, data.length);
-  assert.ok(got.equals(data), 'byte-exact');
-  // lastOutput keeps the final bytes too: a later raw attach replays them.
-  const replay = await execa(KOJO_BIN, ['attach', id], {
-    env: b.env,
-    extendEnv: false,
-    encoding: 'buffer',
-    reject: false,
+for (const backend of ['direct', 'tmux'] as const)
+  test(`a 5 MB binary stream under stty raw -opost arrives byte for byte (${backend})`, async () => {
+    const b = await box();
+    const data = randomBytes(5 * 1024 * 1024);
+    fs.writeFileSync(path.join(b.dir, 'data.bin'), data);
+    const mode = backend === 'direct' ? ['--direct'] : [];
+    const id = (
+      await b.run([
+        'new',
+        'exec',
+        ...mode,
+        '--',
+        'bash',
+        '-c',
+        `stty raw -opost -echo; ${WAIT_FOR_GO}; cat data.bin; sleep 600`,
+      ])
+    ).stdout.trim();
+    const out = path.join(b.dir, 'out.bin');
+    const attacher = rawAttach(b, id, out);
+    await waitFor(async () => (await attachedCount(b, id)) === 1, 10_000, 'attach');
+    fs.writeFileSync(path.join(b.dir, 'go'), '');
+    await waitFor(() => fs.statSync(out).size >= data.length, 30_000, 'all bytes');
+    await b.run(['stop', id]);
+    const result = await attacher;
+    assert.equal(result.exitCode, backend === 'direct' ? 143 : 129);
+    assert.ok(fs.readFileSync(out).equals(data), 'byte-exact');
   });
-  assert.equal(replay.exitCode, 5);
-  assert.ok(Buffer.from(replay.stdout).equals(data.subarray(data.length - 1024 * 1024)), 'ring holds the last 1 MB');
-});
+
+for (const backend of ['direct', 'tmux'] as const)
+  test(`a program that writes 3 MB and exits at once delivers every byte and its exit status (${backend})`, async () => {
+    const b = await box();
+    const data = randomBytes(3 * 1024 * 1024);
+    fs.writeFileSync(path.join(b.dir, 'data.bin'), data);
+    const mode = backend === 'direct' ? ['--direct'] : [];
+    const id = (
+      await b.run([
+        'new',
+        'exec',
+        ...mode,
+        '--',
+        'bash',
+        '-c',
+        `stty raw -opost -echo; ${WAIT_FOR_GO}; cat data.bin; exit 5`,
+      ])
+    ).stdout.trim();
+    const out = path.join(b.dir, 'out.bin');
+    const attacher = rawAttach(b, id, out);
+    await waitFor(async () => (await attachedCount(b, id)) === 1, 10_000, 'attach');
+    fs.writeFileSync(path.join(b.dir, 'go'), '');
+    const result = await attacher;
+    assert.equal(result.exitCode, 5, result.stderr);
+    const got = fs.readFileSync(out);
+    assert.equal(got.length, data.length);
+    assert.ok(got.equals(data), 'byte-exact');
+    // lastOutput keeps the final bytes too: a later raw attach replays them.
+    const replay = await execa(KOJO_BIN, ['attach', id], {
+      env: b.env,
+      extendEnv: false,
+      encoding: 'buffer',
+      reject: false,
+    });
+    assert.equal(replay.exitCode, 5);
+    assert.ok(Buffer.from(replay.stdout).equals(data.subarray(data.length - 1024 * 1024)), 'ring holds the last 1 MB');
+  });
 
 test('the terminal size reaches the program, and the latest resize wins', async () => {
   const b = await box();
@@ -143,22 +163,23 @@ test('the terminal size reaches the program, and the latest resize wins', async 
   ).stdout.trim();
   const term = b.attachPty(['attach', id], { cols: 100, rows: 30 });
   await waitFor(async () => (await attachedCount(b, id)) === 1, 10_000, 'attach');
-  term.write('\r');
-  await term.waitForText('size=30 100');
+  // Inside tmux a new size takes a moment to reach the pane: ask until it has.
+  const sizeSeen = (client: PtyClient, size: string) =>
+    waitFor(
+      async () => {
+        client.write('\r');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return client.text.includes(`size=${size}`);
+      },
+      10_000,
+      `size ${size}`,
+    );
+  await sizeSeen(term, '30 100');
   term.pty.resize(120, 40);
-  await waitFor(
-    async () => {
-      term.write('\r');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      return term.text.includes('size=40 120');
-    },
-    10_000,
-    'resize',
-  );
+  await sizeSeen(term, '40 120');
   const second = b.attachPty(['attach', id], { cols: 70, rows: 20 });
   await waitFor(async () => (await attachedCount(b, id)) === 2, 10_000, 'second attach');
-  second.write('\r');
-  await second.waitForText('size=20 70');
+  await sizeSeen(second, '20 70');
   second.write('\x1c');
   term.write('\x1c');
   assert.equal(await second.waitForExit(), 0);

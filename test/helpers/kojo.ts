@@ -92,6 +92,8 @@ export async function sandbox(options: { path?: string[]; extraEnv?: Record<stri
         process.kill(pid, 'SIGTERM');
         await waitFor(() => !alive(pid), 10_000, 'daemon to exit').catch(() => process.kill(pid, 'SIGKILL'));
       }
+      // kojo's private tmux server outlives the daemon by design; end it here.
+      await execa('tmux', ['-S', path.join(home, 'run/tmux.sock'), 'kill-server'], { reject: false });
       fs.rmSync(base, { recursive: true, force: true });
     },
   };

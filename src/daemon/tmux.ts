@@ -1,0 +1,407 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import net from 'node:net';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { execa } from 'execa';
+import { spawn as spawnPty, type IPty } from 'node-pty';
+import type { StatePaths } from '../shared/paths.js';
+import type { Backend, BackendEvents } from './backend.js';
+import type { SessionRecord } from './session.js';
+
+/** How often pane death is looked for. */
+const POLL_MS = 500;
+/** Options that make kojo's tmux invisible (SPEC §7). */
+const TRANSPARENT_CONFIG = [
+  'set -g prefix None',
+  'set -g prefix2 None',
+  'set -g status off',
+  'set -g mouse off',
+  'set -g remain-on-exit on',
+  'set -g default-terminal xterm-256color',
+  'set -g escape-time 0',
+  'set -g window-size latest',
+  'set -g history-limit 10000',
+  // The outer terminal keeps its own scrollback: no alternate screen from tmux.
+  "set -ga terminal-overrides ',*:smcup@:rmcup@'",
+  'unbind -a',
+  'unbind -a -T root',
+].join('\n');
+
+export interface PaneState {
+  dead: boolean;
+  /** Undefined while tmux has not reaped the program yet (tmux 3.3a). */
+  status: number | undefined;
+  signal: number | undefined;
+  pid: number | undefined;
+}
+
+/** Single-quotes a word for sh. */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** kojo's private tmux server: one socket under the state directory. */
+export class TmuxServer {
+  private readonly backends = new Map<string, TmuxBackend>();
+  private poller: NodeJS.Timeout | undefined;
+  private polling = false;
+  readonly config: string;
+
+  constructor(
+    readonly tmuxPath: string,
+    readonly paths: StatePaths,
+    readonly log: (message: string) => void,
+  ) {
+    fs.mkdirSync(paths.fifoDir, { recursive: true, mode: 0o700 });
+    this.config = path.join(paths.runDir, 'tmux.conf');
+    fs.writeFileSync(this.config, TRANSPARENT_CONFIG + '\n', { mode: 0o600 });
+  }
+
+  /** Runs one tmux command on kojo's server. */
+  async run(args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+    const result = await execa(this.tmuxPath, ['-S', this.paths.tmuxSocket, '-f', this.config, ...args], {
+      reject: false,
+      stdin: 'ignore',
+      env: { TMUX: '' },
+    });
+    return { ok: result.exitCode === 0, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  /** The first pane of every tmux session, by session name. */
+  async panes(): Promise<Map<string, PaneState>> {
+    const result = await this.run([
+      'list-panes',
+      '-a',
+      '-F',
+      '#{session_name}\t#{pane_index}\t#{pane_dead}\t#{pane_dead_status}\t#{pane_dead_signal}\t#{pane_pid}',
+    ]);
+    const panes = new Map<string, PaneState>();
+    if (!result.ok) return panes; // No server: no sessions.
+    for (const line of result.stdout.split('\n')) {
+      const [name, index, dead, status, signal, pid] = line.split('\t');
+      if (!name || panes.has(name) || index === undefined) continue;
+      panes.set(name, {
+        dead: dead === '1',
+        status: status ? Number(status) : undefined,
+        signal: signal ? Number(signal) : undefined,
+        pid: pid ? Number(pid) : undefined,
+      });
+    }
+    return panes;
+  }
+
+  /** What tmux holds of a pane: history and screen, with escapes, as terminal lines. */
+  async capture(name: string): Promise<Buffer> {
+    const [result, cursor] = await Promise.all([
+      this.run(['capture-pane', '-p', '-e', '-S', '-', '-t', name]),
+      this.run(['display-message', '-p', '-t', name, '#{history_size} #{cursor_y} #{cursor_x}']),
+    ]);
+    if (!result.ok) return Buffer.alloc(0);
+    const lines = result.stdout.split('\n');
+    const [history, y, x] = cursor.stdout.trim().split(' ').map(Number);
+    if (!cursor.ok || history === undefined || y === undefined || x === undefined) {
+      return Buffer.from(result.stdout.replace(/\n+$/, '').replace(/\n/g, '\r\n'));
+    }
+    // Up to the cursor's line, then the cursor's column: output goes on from there.
+    return Buffer.from(lines.slice(0, history + y + 1).join('\r\n') + `\r\x1b[${x + 1}G`);
+  }
+
+  spawn(record: SessionRecord, args: string[], events: BackendEvents, terminal: boolean): TmuxBackend {
+    const backend = new TmuxBackend(this, record, events, terminal);
+    backend.ready = backend.start(args);
+    return backend;
+  }
+
+  /** Watch a tmux session a previous daemon started. */
+  adopt(record: SessionRecord, events: BackendEvents, terminal: boolean): TmuxBackend {
+    const backend = new TmuxBackend(this, record, events, terminal);
+    backend.ready = backend.reconnect();
+    return backend;
+  }
+
+  track(name: string, backend: TmuxBackend): void {
+    this.backends.set(name, backend);
+    this.poller ??= setInterval(() => void this.poll(), POLL_MS);
+  }
+
+  untrack(name: string): void {
+    this.backends.delete(name);
+    if (this.backends.size === 0 && this.poller) {
+      clearInterval(this.poller);
+      this.poller = undefined;
+    }
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const panes = await this.panes();
+      let unreaped = false;
+      for (const [name, backend] of this.backends) {
+        const pane = panes.get(name);
+        if (pane?.dead && pane.status === undefined && pane.signal === undefined) unreaped = true;
+        backend.observe(pane);
+      }
+      // tmux 3.3a reports a dead pane with no status until another child of
+      // its exits: give it one, and read the status on the next poll.
+      if (unreaped) await this.run(['run-shell', 'true']);
+    } finally {
+      this.polling = false;
+    }
+  }
+}
+
+/**
+ * A session inside tmux session kojo_<id>. Output: the pane's raw bytes from
+ * `pipe-pane -o` through a FIFO (a terminal child instead shows tmux's own
+ * rendering, windows and splits included). Input and size: a tmux client the
+ * daemon runs in its own PTY.
+ */
+export class TmuxBackend implements Backend {
+  ready: Promise<void> = Promise.resolve();
+  private client: IPty | undefined;
+  private fifo: net.Socket | undefined;
+  private readonly fifoPath: string;
+  private readonly name: string;
+  private marker: Buffer | undefined;
+  private held: Buffer | undefined;
+  private paneId: number | undefined;
+  private finished = false;
+  private finishing = false;
+  private detached = false;
+  private pendingInput: Array<Buffer | string> = [];
+
+  constructor(
+    private readonly server: TmuxServer,
+    private readonly record: SessionRecord,
+    private readonly events: BackendEvents,
+    private readonly terminal: boolean,
+  ) {
+    this.name = record.tmuxSessionName!;
+    // A fresh name per daemon: a pipe left by an earlier one can never write into ours.
+    this.fifoPath = path.join(server.paths.fifoDir, `${this.name}-${randomBytes(4).toString('hex')}.fifo`);
+  }
+
+  get pid(): number | undefined {
+    return this.paneId;
+  }
+
+  async start(args: string[]): Promise<void> {
+    const { server, record } = this;
+    if (!this.terminal) await this.openFifo();
+    const script = path.join(server.paths.fifoDir, `${this.name}.launch.sh`);
+    const env = Object.entries(record.env).map(([k, v]) => shellQuote(`${k}=${v}`));
+    const command = this.terminal ? [record.command, '-l'] : [record.command, ...args];
+    // The program waits until the pipe is in place, so that no output is missed,
+    // and gets exactly the caller's environment.
+    fs.writeFileSync(
+      script,
+      [
+        'rm -f -- "$0"',
+        `${shellQuote(server.tmuxPath)} -S ${shellQuote(server.paths.tmuxSocket)} wait-for ${shellQuote(this.name)}`,
+        `exec /usr/bin/env -i ${env.join(' ')} ${command.map(shellQuote).join(' ')}`,
+        '',
+      ].join('\n'),
+      { mode: 0o700 },
+    );
+    const created = await server.run([
+      'new-session',
+      '-d',
+      '-s',
+      this.name,
+      '-x',
+      String(record.lastCols),
+      '-y',
+      String(record.lastRows),
+      '-c',
+      record.workDir,
+      '--',
+      '/bin/sh',
+      script,
+    ]);
+    if (!created.ok) {
+      fs.rmSync(script, { force: true });
+      this.closeFifo();
+      throw new Error(created.stderr.trim() || 'tmux new-session failed');
+    }
+    if (this.terminal) {
+      await server.run(['set-option', '-t', this.name, 'mouse', 'on']);
+      await server.run(['set-option', '-t', this.name, 'remain-on-exit', 'off']);
+    } else {
+      await this.pipePane();
+    }
+    this.startClient();
+    await server.run(['wait-for', '-S', this.name]);
+    server.track(this.name, this);
+  }
+
+  /** A new daemon picks up where the last one left off. */
+  async reconnect(): Promise<void> {
+    if (!this.terminal) {
+      await this.openFifo();
+      await this.server.run(['pipe-pane', '-t', this.name]);
+      await this.pipePane();
+    }
+    this.startClient();
+    this.server.track(this.name, this);
+  }
+
+  write(data: Buffer | string): void {
+    if (this.finished) return;
+    if (!this.client) this.pendingInput.push(data);
+    else this.client.write(data as string);
+  }
+
+  resize(cols: number, rows: number): void {
+    try {
+      this.client?.resize(cols, rows);
+    } catch {
+      // The client is gone; the poll will notice why.
+    }
+  }
+
+  terminate(): void {
+    void this.server.run(['kill-session', '-t', this.name]).then(() => this.observe(undefined));
+  }
+
+  kill(): void {
+    this.terminate();
+  }
+
+  detach(): void {
+    this.detached = true;
+    this.server.untrack(this.name);
+    this.closeFifo();
+    this.client?.kill();
+  }
+
+  /** Called by the poll with the pane's state; undefined when the tmux session is gone. */
+  observe(pane: PaneState | undefined): void {
+    if (this.finishing || this.detached) return;
+    if (pane) this.paneId = pane.pid;
+    if (!pane) {
+      // The tmux session is gone (kojo stop, or killed from outside): its
+      // program got SIGHUP.
+      void this.finish(129, 'SIGHUP');
+      return;
+    }
+    const exit = exitOf(pane);
+    if (exit) void this.finish(exit.code, exit.signal);
+  }
+
+  private async finish(code: number | undefined, signal: string | undefined): Promise<void> {
+    this.finishing = true;
+    this.server.untrack(this.name);
+    // Killing the session closes the pipe: the pipe command then writes our
+    // marker after the pane's last byte, and we read up to it.
+    const drained = this.terminal ? Promise.resolve() : this.waitForMarker();
+    await this.server.run(['kill-session', '-t', this.name]);
+    await drained;
+    this.closeFifo();
+    this.client?.kill();
+    this.finished = true;
+    this.events.onExit(code, signal);
+  }
+
+  private waitForMarker(): Promise<void> {
+    if (!this.marker) return Promise.resolve();
+    return new Promise((resolve) => {
+      const fallback = setTimeout(resolve, 3000);
+      this.onMarker = () => {
+        clearTimeout(fallback);
+        resolve();
+      };
+    });
+  }
+
+  private onMarker: (() => void) | undefined;
+
+  private async pipePane(): Promise<void> {
+    this.marker = Buffer.from(`\u0000kojo-end-${randomBytes(12).toString('hex')}\u0000`, 'latin1');
+    // No '%' or '#' in the command: tmux expands formats and strftime sequences in it.
+    const printMarker = `printf '\\000${this.marker.subarray(1, -1).toString('latin1')}\\000'`;
+    // One open of the FIFO: when the daemon is gone, the next write ends the
+    // pipe with SIGPIPE instead of blocking in open().
+    const command = `exec >> ${shellQuote(this.fifoPath)}; cat; ${printMarker}`;
+    const escaped = command.replace(/#/g, '##').replace(/%/g, '%%');
+    const result = await this.server.run(['pipe-pane', '-o', '-t', this.name, escaped]);
+    if (!result.ok) throw new Error(result.stderr.trim() || 'tmux pipe-pane failed');
+  }
+
+  private async openFifo(): Promise<void> {
+    if (!fs.existsSync(this.fifoPath)) await execa('mkfifo', ['-m', '600', this.fifoPath]);
+    // Read-write: we are a writer too, so the reader never sees EOF when the
+    // pipe command ends or is restarted.
+    const fd = fs.openSync(this.fifoPath, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+    this.fifo = new net.Socket({ fd, readable: true, writable: false });
+    this.fifo.on('data', (chunk: Buffer) => this.onChunk(chunk));
+    this.fifo.on('error', () => undefined);
+  }
+
+  private closeFifo(): void {
+    this.fifo?.destroy();
+    this.fifo = undefined;
+    fs.rmSync(this.fifoPath, { force: true });
+  }
+
+  private onChunk(chunk: Buffer): void {
+    if (this.finished) return;
+    const marker = this.marker;
+    if (!marker) return this.events.onData(chunk);
+    const data = this.held ? Buffer.concat([this.held, chunk]) : chunk;
+    this.held = undefined;
+    const at = data.indexOf(marker);
+    if (at !== -1) {
+      if (at > 0) this.events.onData(data.subarray(0, at));
+      this.onMarker?.();
+      return;
+    }
+    const keep = Math.min(data.length, marker.length - 1);
+    // Hold back only what could be the marker's beginning (it starts with NUL).
+    const nul = data.indexOf(0, data.length - keep);
+    const cut = nul === -1 ? data.length : nul;
+    if (cut > 0) this.events.onData(data.subarray(0, cut));
+    if (cut < data.length) this.held = Buffer.from(data.subarray(cut));
+  }
+
+  private startClient(): void {
+    const { server, record } = this;
+    this.client = spawnPty(
+      server.tmuxPath,
+      ['-S', server.paths.tmuxSocket, '-f', server.config, 'attach-session', '-t', this.name],
+      {
+        name: 'xterm-256color',
+        cols: record.lastCols,
+        rows: record.lastRows,
+        cwd: record.workDir,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'xterm-256color', LANG: record.env.LANG ?? 'C.UTF-8' },
+        encoding: null,
+      },
+    );
+    // A terminal child shows what tmux draws; for agents the drawing is drained.
+    (this.client.onData as unknown as (listener: (chunk: Buffer) => void) => void)((chunk) => {
+      if (this.terminal && !this.finished) this.events.onData(chunk);
+    });
+    this.client.onExit(() => {
+      if (this.terminal && !this.detached && !this.finishing) void this.finish(0, undefined);
+    });
+    for (const input of this.pendingInput.splice(0)) this.client.write(input as string);
+  }
+}
+
+/**
+ * How a dead pane's program ended, as a shell reports it; undefined while it
+ * runs or while tmux has not reaped it yet (an empty status is "not known
+ * yet", never 0).
+ */
+export function exitOf(pane: PaneState): { code: number; signal: string | undefined } | undefined {
+  if (!pane.dead) return undefined;
+  if (pane.signal) {
+    const name = Object.entries(os.constants.signals).find(([, value]) => value === pane.signal)?.[0];
+    return { code: 128 + pane.signal, signal: name ?? `SIG${pane.signal}` };
+  }
+  if (pane.status === undefined) return undefined;
+  return { code: pane.status, signal: undefined };
+}
