@@ -16,7 +16,8 @@ export async function watch(ref: string, topic: WatchTopic, print: (params: unkn
       resolve(0);
     };
     // Events that arrive before the backlog is printed wait their turn.
-    client.onNotification = (method, params) => (backlogPrinted ? handle(method, params) : early.push([method, params]));
+    client.onNotification = (method, params) =>
+      backlogPrinted ? handle(method, params) : early.push([method, params]);
     client.onClose = () => resolve(0);
     process.once('SIGINT', () => {
       client.close();

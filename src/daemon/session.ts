@@ -7,6 +7,7 @@ import {
   SCROLLBACK_RING_BYTES,
   STOP_GRACE_MS,
   YOLO_RESPONSE_DELAY_MS,
+  disabled,
 } from '../shared/limits.js';
 import { CLEAR_FOR_REPLAY } from '../shared/terminal.js';
 import type { Backend, BackendEvents } from './backend.js';
@@ -16,6 +17,9 @@ import { Attacher } from './attacher.js';
 import { YoloDetector } from './yoloDetector.js';
 import { AttachmentDetector, describeAttachment } from './attachmentDetector.js';
 import { ToolSessionIdDetector } from './toolSessionIdDetector.js';
+
+const EMULATOR_OFF = disabled('emulator');
+const DETECTORS_OFF = disabled('detectors');
 
 /** What the store keeps of a session. */
 export interface SessionRecord {
@@ -174,6 +178,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this.batch = [];
     this.batchBytes = 0;
     if (this.emulatorOpen) this.emulator.feed(this.id, batch, bytes);
+    if (DETECTORS_OFF) return;
     this.detect(tailOf(batch, ATTACHMENT_TAIL_BYTES).toString('utf8'));
   };
 
@@ -251,10 +256,7 @@ export class Session extends EventEmitter<SessionEvents> {
     socket.once('close', () => this.attachers.delete(attacher));
     if (this.running && !options.readOnly) this.resize(options.cols, options.rows);
     if (options.raw) {
-      // Synchronous: no output can slip between the ring and the live stream.
-      attacher.beginReplay();
-      attacher.finishReplay(this.ring.bytes());
-      if (!this.running) attacher.finish();
+      this.replayRaw(attacher);
     } else {
       void this.replayTo(attacher, !options.readOnly);
     }
@@ -266,22 +268,27 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   private async replayTo(attacher: Attacher, redraw = false): Promise<void> {
-    attacher.beginReplay();
-    if (!this.running || !this.emulatorOpen) {
-      if (this.finalScreen) {
-        attacher.finishWith(CLEAR_FOR_REPLAY + (await this.finalScreen).data);
-        return;
-      }
-      attacher.finishReplay(this.ring.bytes());
-      attacher.finish();
+    if (!this.running && this.finalScreen) {
+      attacher.beginReplay();
+      attacher.finishWith(CLEAR_FOR_REPLAY + (await this.finalScreen).data);
       return;
     }
+    // No screen to show (emulator off, or exited before this daemon): the record.
+    if (!this.emulatorOpen) return this.replayRaw(attacher);
+    attacher.beginReplay();
     this.flushBatch();
     const screen = await this.emulator.serialize(this.id);
     attacher.finishReplay(CLEAR_FOR_REPLAY + screen.data);
     // Linux sends no SIGWINCH for an unchanged size: nudge a full-screen
     // program into redrawing for its new viewer.
     if (redraw && screen.alternate) this.jiggle();
+  }
+
+  /** The recorded bytes, then live; synchronous, so no output slips between. */
+  private replayRaw(attacher: Attacher): void {
+    attacher.beginReplay();
+    attacher.finishReplay(this.ring.bytes());
+    if (!this.running) attacher.finish();
   }
 
   private jiggle(): void {
@@ -349,7 +356,7 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   private openEmulator(): void {
-    if (this.emulatorOpen) return;
+    if (this.emulatorOpen || EMULATOR_OFF) return;
     this.finalScreen = undefined;
     this.emulator.open(this.id, this.record.lastCols, this.record.lastRows, () => this.ring.bytes());
     this.emulatorOpen = true;

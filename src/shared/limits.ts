@@ -32,3 +32,11 @@ export const YOLO_TAIL_BYTES = 4 * 1024;
 export const ATTACHMENT_TAIL_BYTES = 8 * 1024;
 /** Delay before yolo answers a prompt. */
 export const YOLO_RESPONSE_DELAY_MS = 100;
+
+/**
+ * Diagnostics for `npm run bench`: KOJO_DISABLE=emulator,detectors turns those
+ * parts off in a daemon, so that their cost can be measured.
+ */
+export function disabled(part: 'emulator' | 'detectors', env: NodeJS.ProcessEnv = process.env): boolean {
+  return (env.KOJO_DISABLE ?? '').split(',').includes(part);
+}
