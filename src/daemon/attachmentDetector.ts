@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Attachment } from '../shared/protocol.js';
-import { ATTACHMENT_TAIL_BYTES } from '../shared/limits.js';
 import { replaceAnsi } from './ansi.js';
 
 const MIME_BY_EXTENSION: Record<string, string> = {
@@ -75,19 +74,20 @@ export function describeAttachment(file: string, now: Date): Attachment | undefi
   };
 }
 
-/** Scans the trailing 8 KB of output for media files that exist. */
-export class AttachmentDetector {
-  private tail = '';
+/** Cheap test of new output (bytes) before any real scan: does it name a media file at all? */
+export function mentionsMedia(output: Buffer): boolean {
+  return output.indexOf(0x2e) !== -1 && MEDIA_HINT.test(output.toString('latin1'));
+}
 
+/** Resolves the media paths named in the trailing output of one session. */
+export class AttachmentDetector {
   constructor(
     private readonly workDir: string,
     private readonly home: string = os.homedir(),
   ) {}
 
-  /** Returns the resolved paths of media files named in recent output. */
-  push(text: string): string[] {
-    this.tail = (this.tail + text).slice(-ATTACHMENT_TAIL_BYTES);
-    if (!MEDIA_HINT.test(text)) return [];
-    return findMediaPaths(this.tail).map((raw) => resolveMediaPath(raw, this.workDir, this.home));
+  /** The resolved paths of media files named in `window` (the trailing 8 KB, decoded). */
+  scan(window: string): string[] {
+    return findMediaPaths(window).map((raw) => resolveMediaPath(raw, this.workDir, this.home));
   }
 }

@@ -1,6 +1,18 @@
 import { Worker } from 'node:worker_threads';
-import { EMULATOR_BACKLOG_BYTES, REPLAY_SCROLLBACK_LINES } from '../shared/limits.js';
+import { EMULATOR_BACKLOG_BYTES, EMULATOR_QUIET_MS, REPLAY_SCROLLBACK_LINES } from '../shared/limits.js';
 import type { FromEmulator, ToEmulator } from './emulatorMessages.js';
+import { ModeTracker } from './modeTracker.js';
+
+interface EmulatorState {
+  /** Bytes posted to the thread and not yet parsed. */
+  bytes: number;
+  /** Standing aside during a flood: the ring keeps the bytes meanwhile. */
+  overrun: boolean;
+  modes: ModeTracker;
+  lastFeed: number;
+  quietTimer: NodeJS.Timeout | undefined;
+  ring: () => Buffer;
+}
 
 export interface SerializedScreen {
   data: string;
@@ -10,13 +22,15 @@ export interface SerializedScreen {
 
 /**
  * The main thread's side of the emulator thread. Output is batched per event
- * loop turn and copied once into a transferable buffer; a session whose
- * backlog in the thread passes EMULATOR_BACKLOG_BYTES stops feeding it and,
- * once the thread has caught up, is rebuilt from the raw ring instead.
+ * loop turn and copied once into a transferable buffer. On 2 cores the thread
+ * competes with the relay, so during a flood it stands aside: once its backlog
+ * passes EMULATOR_BACKLOG_BYTES it is fed nothing (only DEC mode switches are
+ * noted) and, when output pauses or someone attaches, it is rebuilt from the
+ * raw ring with those modes, keeping the modes it had.
  */
 export class EmulatorHost {
   private readonly worker: Worker;
-  private readonly backlog = new Map<string, { bytes: number; overrun: boolean; resync: () => Buffer }>();
+  private readonly backlog = new Map<string, EmulatorState>();
   private readonly pending = new Map<number, (screen: SerializedScreen) => void>();
   private nextRequest = 1;
 
@@ -29,8 +43,15 @@ export class EmulatorHost {
     });
   }
 
-  open(id: string, cols: number, rows: number, resync: () => Buffer): void {
-    this.backlog.set(id, { bytes: 0, overrun: false, resync });
+  open(id: string, cols: number, rows: number, ring: () => Buffer): void {
+    this.backlog.set(id, {
+      bytes: 0,
+      overrun: false,
+      modes: new ModeTracker(),
+      lastFeed: 0,
+      quietTimer: undefined,
+      ring,
+    });
     this.post({ type: 'open', id, cols, rows, scrollback: REPLAY_SCROLLBACK_LINES });
   }
 
@@ -38,9 +59,13 @@ export class EmulatorHost {
   feed(id: string, chunks: Buffer[], total: number): void {
     const state = this.backlog.get(id);
     if (!state) return;
-    if (state.overrun) return; // The ring has these bytes; the resync will replay them.
-    if (state.bytes > EMULATOR_BACKLOG_BYTES) {
+    if (!state.overrun && state.bytes > EMULATOR_BACKLOG_BYTES) {
       state.overrun = true;
+      this.whenQuiet(id, state);
+    }
+    if (state.overrun) {
+      for (const chunk of chunks) state.modes.scan(chunk);
+      state.lastFeed = performance.now();
       return;
     }
     // A fresh, unpooled buffer: it is transferred, not copied again.
@@ -70,7 +95,10 @@ export class EmulatorHost {
   }
 
   close(id: string): void {
-    if (!this.backlog.delete(id)) return;
+    const state = this.backlog.get(id);
+    if (!state) return;
+    clearTimeout(state.quietTimer);
+    this.backlog.delete(id);
     this.post({ type: 'close', id });
   }
 
@@ -78,12 +106,25 @@ export class EmulatorHost {
     await this.worker.terminate();
   }
 
+  /** Rebuild once output has paused for EMULATOR_QUIET_MS. */
+  private whenQuiet(id: string, state: EmulatorState): void {
+    state.quietTimer = setTimeout(() => {
+      const idle = performance.now() - state.lastFeed;
+      if (!state.overrun) return;
+      if (idle >= EMULATOR_QUIET_MS) this.resync(id);
+      else this.whenQuiet(id, state);
+    }, EMULATOR_QUIET_MS);
+  }
+
   private resync(id: string): void {
     const state = this.backlog.get(id);
     if (!state) return;
-    const ring = state.resync();
-    const data = new Uint8Array(ring.length);
-    data.set(ring);
+    clearTimeout(state.quietTimer);
+    const modes = Buffer.from(state.modes.take(), 'latin1');
+    const ring = state.ring();
+    const data = new Uint8Array(modes.length + ring.length);
+    data.set(modes);
+    data.set(ring, modes.length);
     state.overrun = false;
     state.bytes += data.length;
     this.worker.postMessage({ type: 'reset', id, data } satisfies ToEmulator, [data.buffer]);
@@ -99,7 +140,6 @@ export class EmulatorHost {
     const state = this.backlog.get(message.id);
     if (!state) return;
     state.bytes -= message.bytes;
-    if (state.overrun && state.bytes <= 0) this.resync(message.id);
   }
 
   private post(message: ToEmulator): void {

@@ -13,6 +13,8 @@ interface Screen {
   term: Term;
   serializer: SerializeAddon;
   scrollback: number;
+  /** The operations queued on this screen, in message order. */
+  chain: Promise<void>;
 }
 
 const screens = new Map<string, Screen>();
@@ -44,7 +46,7 @@ port.on('message', (message: ToEmulator) => {
     });
     const serializer = new SerializeAddon();
     term.loadAddon(serializer);
-    screens.set(message.id, { term, serializer, scrollback: message.scrollback });
+    screens.set(message.id, { term, serializer, scrollback: message.scrollback, chain: Promise.resolve() });
     return;
   }
   const screen = screens.get(message.id);
@@ -54,28 +56,43 @@ port.on('message', (message: ToEmulator) => {
     return;
   }
   const { term } = screen;
+  // Every operation on a screen runs after the previous one has finished
+  // parsing: a reset's own writes must not fall behind later messages.
+  const then = (op: (done: () => void) => void): void => {
+    screen.chain = screen.chain.then(() => new Promise<void>((done) => op(done)));
+  };
   switch (message.type) {
     case 'data': {
       const bytes = message.data.length;
-      term.write(message.data, () => post({ type: 'parsed', id: message.id, bytes }));
+      then((done) =>
+        term.write(message.data, () => {
+          post({ type: 'parsed', id: message.id, bytes });
+          done();
+        }),
+      );
       break;
     }
     case 'reset': {
       const bytes = message.data.length;
-      term.write('', () => {
+      then((done) => {
         const modes = modesOf(term);
         term.reset();
         term.write(modes);
-        term.write(message.data, () => post({ type: 'parsed', id: message.id, bytes }));
+        term.write(message.data, () => {
+          post({ type: 'parsed', id: message.id, bytes });
+          done();
+        });
       });
       break;
     }
     case 'resize':
-      term.write('', () => term.resize(message.cols, message.rows));
+      then((done) => {
+        term.resize(message.cols, message.rows);
+        done();
+      });
       break;
     case 'serialize':
-      // Ordered after every write posted before it.
-      term.write('', () => {
+      then((done) => {
         const data = screen.serializer.serialize({ scrollback: screen.scrollback });
         post({
           type: 'serialized',
@@ -83,12 +100,15 @@ port.on('message', (message: ToEmulator) => {
           data,
           alternate: term.buffer.active.type === 'alternate',
         });
+        done();
       });
       break;
     case 'close':
       screens.delete(message.id);
-      // After the writes and serialisations already queued.
-      term.write('', () => term.dispose());
+      then((done) => {
+        term.dispose();
+        done();
+      });
       break;
   }
 });

@@ -7,6 +7,8 @@ export class ScrollbackRing {
   /** Next write position once the buffer is full-size and wrapping. */
   private head = 0;
   private length = 0;
+  /** Every byte ever written, counted: positions in the stream. */
+  total = 0;
 
   constructor(private readonly capacity: number) {}
 
@@ -15,6 +17,7 @@ export class ScrollbackRing {
   }
 
   write(chunk: Buffer): void {
+    this.total += chunk.length;
     if (chunk.length >= this.capacity) {
       this.ensure(this.capacity);
       chunk.copy(this.buffer, 0, chunk.length - this.capacity);

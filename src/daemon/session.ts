@@ -7,6 +7,7 @@ import {
   SCROLLBACK_RING_BYTES,
   STOP_GRACE_MS,
   YOLO_RESPONSE_DELAY_MS,
+  YOLO_TAIL_BYTES,
   disabled,
 } from '../shared/limits.js';
 import { CLEAR_FOR_REPLAY } from '../shared/terminal.js';
@@ -15,7 +16,7 @@ import type { EmulatorHost, SerializedScreen } from './emulatorHost.js';
 import { ScrollbackRing } from './scrollbackRing.js';
 import { Attacher } from './attacher.js';
 import { YoloDetector } from './yoloDetector.js';
-import { AttachmentDetector, describeAttachment } from './attachmentDetector.js';
+import { AttachmentDetector, describeAttachment, mentionsMedia } from './attachmentDetector.js';
 import { ToolSessionIdDetector } from './toolSessionIdDetector.js';
 
 const EMULATOR_OFF = disabled('emulator');
@@ -76,6 +77,8 @@ export class Session extends EventEmitter<SessionEvents> {
   private emulatorOpen = false;
   private finalScreen: Promise<SerializedScreen> | undefined;
   private yolo = new YoloDetector();
+  /** Ring position of the last answered prompt: output before it is never matched again. */
+  private yoloClearedAt = 0;
   private attachmentDetector: AttachmentDetector;
   private idDetector: ToolSessionIdDetector | undefined;
   private killTimer: NodeJS.Timeout | undefined;
@@ -112,19 +115,7 @@ export class Session extends EventEmitter<SessionEvents> {
     delete record.exitedAt;
     this.yolo = new YoloDetector();
     this.attachmentDetector = new AttachmentDetector(record.workDir, record.env.HOME);
-    this.idDetector = this.capturesSessionId && !record.toolSessionId ? new ToolSessionIdDetector() : undefined;
-    this.openEmulator();
-    try {
-      this.backend = factory(this, args, {
-        onData: (chunk) => this.onData(chunk),
-        onExit: (code, signal) => this.onExit(code, signal),
-      });
-      await this.backend.ready;
-    } catch (error) {
-      this.backend = undefined;
-      this.closeEmulator();
-      throw error;
-    }
+    await this.watch((events) => factory(this, args, events));
   }
 
   /**
@@ -134,10 +125,14 @@ export class Session extends EventEmitter<SessionEvents> {
   async adopt(seed: Buffer, backend: (events: BackendEvents) => Backend): Promise<void> {
     this.ring.clear();
     this.ring.write(seed);
+    await this.watch(backend);
+  }
+
+  private async watch(connect: (events: BackendEvents) => Backend): Promise<void> {
     this.idDetector = this.capturesSessionId && !this.record.toolSessionId ? new ToolSessionIdDetector() : undefined;
     this.openEmulator();
     try {
-      this.backend = backend({
+      this.backend = connect({
         onData: (chunk) => this.onData(chunk),
         onExit: (code, signal) => this.onExit(code, signal),
       });
@@ -179,31 +174,35 @@ export class Session extends EventEmitter<SessionEvents> {
     this.batchBytes = 0;
     if (this.emulatorOpen) this.emulator.feed(this.id, batch, bytes);
     if (DETECTORS_OFF) return;
-    this.detect(tailOf(batch, ATTACHMENT_TAIL_BYTES).toString('utf8'));
+    this.detect(tailOf(batch, ATTACHMENT_TAIL_BYTES));
   };
 
   // --- detectors ----------------------------------------------------------
 
-  private detect(text: string): void {
+  /** Runs once per loop turn on the turn's last 8 KB; decodes only what a detector needs. */
+  private detect(recent: Buffer): void {
+    let decoded: string | undefined;
+    const text = (): string => (decoded ??= recent.toString('utf8'));
     if (this.record.yoloMode) {
-      const matched = this.yolo.push(text);
+      const matched = this.yolo.push(recent.subarray(-YOLO_TAIL_BYTES).toString('utf8'));
       if (matched) this.approve(matched);
-    } else {
-      // Kept so that turning yolo on answers a prompt already on screen.
-      this.yolo.append(text);
     }
     if (this.idDetector) {
-      const id = this.idDetector.push(text);
+      const id = this.idDetector.push(text());
       if (id) {
         this.record.toolSessionId = id;
         this.idDetector = undefined;
         this.emit('change');
       }
     }
-    for (const file of this.attachmentDetector.push(text)) this.track(file);
+    if (mentionsMedia(recent)) {
+      const window = this.ring.tail(ATTACHMENT_TAIL_BYTES).toString('utf8');
+      for (const file of this.attachmentDetector.scan(window)) this.track(file);
+    }
   }
 
   private approve(matched: string): void {
+    this.yoloClearedAt = this.ring.total;
     const approval = { time: new Date().toISOString(), matched };
     this.record.approvals.push(approval);
     this.emit('approval', approval);
@@ -225,11 +224,13 @@ export class Session extends EventEmitter<SessionEvents> {
   setYolo(enabled: boolean): void {
     this.record.yoloMode = enabled;
     this.emit('change');
-    // A prompt already on screen is answered now.
-    if (enabled && this.running) {
-      const matched = this.yolo.check();
-      if (matched) this.approve(matched);
-    }
+    if (!enabled || !this.running) return;
+    // A prompt already on screen is answered now: look at the output since
+    // the last answered prompt (at most 4 KB).
+    this.yolo = new YoloDetector();
+    const fresh = Math.min(YOLO_TAIL_BYTES, this.ring.total - this.yoloClearedAt);
+    const matched = fresh > 0 ? this.yolo.push(this.ring.tail(fresh).toString('utf8')) : undefined;
+    if (matched) this.approve(matched);
   }
 
   /** Tracked attachments; files that vanished are dropped. */

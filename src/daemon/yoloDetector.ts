@@ -18,18 +18,12 @@ export function normaliseForYolo(text: string): string {
 export class YoloDetector {
   private tail = '';
 
-  /** Append output (decoded) without looking: yolo is off. */
-  append(text: string): void {
-    this.tail = (this.tail + text).slice(-YOLO_TAIL_BYTES);
-  }
-
   /** Append output (decoded); returns the matched prompt text, if any. */
   push(text: string): string | undefined {
-    this.append(text);
-    return this.check();
-  }
-
-  check(): string | undefined {
+    this.tail = (this.tail + text).slice(-YOLO_TAIL_BYTES);
+    // A new match ends in "Yes", so it ends in what just arrived: if that has
+    // no "yes" (allowing for a split), there is nothing new to find.
+    if (!/yes/i.test(this.tail.slice(-(text.length + 2)))) return undefined;
     const match = APPROVAL_PROMPT.exec(normaliseForYolo(this.tail));
     if (!match) return undefined;
     this.tail = '';

@@ -16,8 +16,10 @@ export const ATTACHER_QUEUE_BYTES = 2 * 1024 * 1024;
  * screen, so it is given far more room before it must be resynchronised.
  */
 export const RAW_ATTACHER_QUEUE_BYTES = 64 * 1024 * 1024;
-/** Bytes handed to the emulator thread and not yet parsed before it is resynchronised. */
-export const EMULATOR_BACKLOG_BYTES = 8 * 1024 * 1024;
+/** Bytes handed to the emulator thread and not yet parsed before it stands aside. */
+export const EMULATOR_BACKLOG_BYTES = 256 * 1024;
+/** A pause in output this long lets an emulator that stood aside catch up. */
+export const EMULATOR_QUIET_MS = 100;
 /** Scrollback lines replayed above the screen on attach. */
 export const REPLAY_SCROLLBACK_LINES = 1000;
 /** Grace between SIGTERM and SIGKILL when stopping a session. */

@@ -1,22 +1,14 @@
 // The agent layer through the built CLI, with claude/codex/gemini stand-ins
 // on PATH: tool session ids, resume on restart, custom endpoint, yolo,
 // attachments, tools and config.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { sandbox, waitFor, FIXTURE_BIN, KOJO_BIN, type Sandbox } from '../helpers/kojo.js';
+import { sandboxes, waitFor, FIXTURE_BIN, KOJO_BIN, type Sandbox } from '../helpers/kojo.js';
 
-const boxes: Sandbox[] = [];
-async function box(): Promise<Sandbox> {
-  const b = await sandbox({ path: [FIXTURE_BIN] });
-  boxes.push(b);
-  return b;
-}
-after(async () => {
-  await Promise.all(boxes.map((b) => b.cleanup()));
-});
+const box = sandboxes({ path: [FIXTURE_BIN] });
 
 interface Seen {
   tool: string;

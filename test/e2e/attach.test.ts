@@ -1,22 +1,14 @@
 // Attach through the built CLI: real PTYs as the user's terminal, raw
 // attachers writing to files, byte-exact streams, slow attachers.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
-import { sandbox, waitFor, KOJO_BIN, type Sandbox, type PtyClient } from '../helpers/kojo.js';
+import { sandboxes, waitFor, KOJO_BIN, type Sandbox, type PtyClient } from '../helpers/kojo.js';
 
-const boxes: Sandbox[] = [];
-async function box(): Promise<Sandbox> {
-  const b = await sandbox();
-  boxes.push(b);
-  return b;
-}
-after(async () => {
-  await Promise.all(boxes.map((b) => b.cleanup()));
-});
+const box = sandboxes();
 
 /** Waits in the session until the test creates the file `go` (no output meanwhile). */
 const WAIT_FOR_GO = 'while [ ! -e go ]; do sleep 0.02; done';
@@ -91,27 +83,28 @@ test('two attachers receive identical bytes', async () => {
   assert.equal(a.toString(), expected);
 });
 
+/**
+ * A session that, once told, cats `size` random bytes under stty raw -opost
+ * then runs `then`; a raw attacher (`kojo attach id > out`) is attached and
+ * the session told to go.
+ */
+async function binaryStream(backend: 'direct' | 'tmux', size: number, then: string) {
+  const b = await box();
+  const data = randomBytes(size);
+  fs.writeFileSync(path.join(b.dir, 'data.bin'), data);
+  const mode = backend === 'direct' ? ['--direct'] : [];
+  const script = `stty raw -opost -echo; ${WAIT_FOR_GO}; cat data.bin; ${then}`;
+  const id = (await b.run(['new', 'exec', ...mode, '--', 'bash', '-c', script])).stdout.trim();
+  const out = path.join(b.dir, 'out.bin');
+  const attacher = rawAttach(b, id, out);
+  await waitFor(async () => (await attachedCount(b, id)) === 1, 10_000, 'attach');
+  fs.writeFileSync(path.join(b.dir, 'go'), '');
+  return { b, id, data, out, attacher };
+}
+
 for (const backend of ['direct', 'tmux'] as const)
   test(`a 5 MB binary stream under stty raw -opost arrives byte for byte (${backend})`, async () => {
-    const b = await box();
-    const data = randomBytes(5 * 1024 * 1024);
-    fs.writeFileSync(path.join(b.dir, 'data.bin'), data);
-    const mode = backend === 'direct' ? ['--direct'] : [];
-    const id = (
-      await b.run([
-        'new',
-        'exec',
-        ...mode,
-        '--',
-        'bash',
-        '-c',
-        `stty raw -opost -echo; ${WAIT_FOR_GO}; cat data.bin; sleep 600`,
-      ])
-    ).stdout.trim();
-    const out = path.join(b.dir, 'out.bin');
-    const attacher = rawAttach(b, id, out);
-    await waitFor(async () => (await attachedCount(b, id)) === 1, 10_000, 'attach');
-    fs.writeFileSync(path.join(b.dir, 'go'), '');
+    const { b, id, data, out, attacher } = await binaryStream(backend, 5 * 1024 * 1024, 'sleep 600');
     await waitFor(() => fs.statSync(out).size >= data.length, 30_000, 'all bytes');
     await b.run(['stop', id]);
     const result = await attacher;
@@ -121,25 +114,7 @@ for (const backend of ['direct', 'tmux'] as const)
 
 for (const backend of ['direct', 'tmux'] as const)
   test(`a program that writes 3 MB and exits at once delivers every byte and its exit status (${backend})`, async () => {
-    const b = await box();
-    const data = randomBytes(3 * 1024 * 1024);
-    fs.writeFileSync(path.join(b.dir, 'data.bin'), data);
-    const mode = backend === 'direct' ? ['--direct'] : [];
-    const id = (
-      await b.run([
-        'new',
-        'exec',
-        ...mode,
-        '--',
-        'bash',
-        '-c',
-        `stty raw -opost -echo; ${WAIT_FOR_GO}; cat data.bin; exit 5`,
-      ])
-    ).stdout.trim();
-    const out = path.join(b.dir, 'out.bin');
-    const attacher = rawAttach(b, id, out);
-    await waitFor(async () => (await attachedCount(b, id)) === 1, 10_000, 'attach');
-    fs.writeFileSync(path.join(b.dir, 'go'), '');
+    const { b, id, data, out, attacher } = await binaryStream(backend, 3 * 1024 * 1024, 'exit 5');
     const result = await attacher;
     assert.equal(result.exitCode, 5, result.stderr);
     const got = fs.readFileSync(out);

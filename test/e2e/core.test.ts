@@ -1,20 +1,12 @@
 // The core issue through the built CLI: daemon autostart, session lifecycle,
 // errors a user can hit, the control socket's robustness, the store.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sandbox, waitFor, alive, connect, rawExchange, request, type Sandbox } from '../helpers/kojo.js';
+import { sandboxes, waitFor, alive, connect, rawExchange, request, type Sandbox } from '../helpers/kojo.js';
 
-const boxes: Sandbox[] = [];
-async function box(): Promise<Sandbox> {
-  const b = await sandbox();
-  boxes.push(b);
-  return b;
-}
-after(async () => {
-  await Promise.all(boxes.map((b) => b.cleanup()));
-});
+const box = sandboxes();
 
 async function statusOf(b: Sandbox, ref: string): Promise<{ status: string; exitCode?: number }> {
   const r = await b.run(['ls', '--json', '--all']);

@@ -1,24 +1,16 @@
 // Exact reattach: the emulated screen, its modes, redraw, resync of a stopped
 // attacher, read-only attach, and the seam between replay and live output.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import xtermHeadless from '@xterm/headless';
-import { sandbox, waitFor, ROOT, type Sandbox, type PtyClient } from '../helpers/kojo.js';
+import { sandboxes, waitFor, ROOT, type Sandbox, type PtyClient } from '../helpers/kojo.js';
 
 const { Terminal } = xtermHeadless;
 const TUI = path.join(ROOT, 'test/fixtures/tui.mjs');
 
-const boxes: Sandbox[] = [];
-async function box(): Promise<Sandbox> {
-  const b = await sandbox();
-  boxes.push(b);
-  return b;
-}
-after(async () => {
-  await Promise.all(boxes.map((b) => b.cleanup()));
-});
+const box = sandboxes();
 
 /** What the user's terminal shows: the attacher's output through an emulator. */
 async function screenOf(client: PtyClient, cols = 80, rows = 24, scrollback = 2000) {

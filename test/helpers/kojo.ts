@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { after } from 'node:test';
 import { execa } from 'execa';
 import { spawn as spawnPty, type IPty } from 'node-pty';
 
@@ -35,8 +36,6 @@ export interface Sandbox {
   shellPty(script: string, size?: { cols: number; rows: number }): PtyClient;
   cleanup(): Promise<void>;
 }
-
-const cleanups = new Set<() => Promise<void>>();
 
 export async function sandbox(options: { path?: string[]; extraEnv?: Record<string, string> } = {}): Promise<Sandbox> {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'kojo-test-'));
@@ -97,7 +96,6 @@ export async function sandbox(options: { path?: string[]; extraEnv?: Record<stri
       fs.rmSync(base, { recursive: true, force: true });
     },
   };
-  cleanups.add(box.cleanup);
   return box;
 }
 
@@ -228,4 +226,20 @@ export class PtyClient {
       }
     }
   }
+}
+
+/**
+ * A sandbox factory for one test file: every sandbox it made is cleaned up
+ * (its processes ended by PID, its files removed) when the file's tests end.
+ */
+export function sandboxes(options: Parameters<typeof sandbox>[0] = {}): () => Promise<Sandbox> {
+  const made: Sandbox[] = [];
+  after(async () => {
+    await Promise.all(made.map((b) => b.cleanup()));
+  });
+  return async () => {
+    const b = await sandbox(options);
+    made.push(b);
+    return b;
+  };
 }

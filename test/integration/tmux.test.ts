@@ -1,21 +1,13 @@
 // tmux-backed sessions with real tmux on kojo's private socket: surviving a
 // daemon crash, adoption, orphans, lossless output, terminal children.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { sandbox, waitFor, alive, KOJO_BIN, type Sandbox } from '../helpers/kojo.js';
+import { sandboxes, waitFor, alive, KOJO_BIN, type Sandbox } from '../helpers/kojo.js';
 
-const boxes: Sandbox[] = [];
-async function box(): Promise<Sandbox> {
-  const b = await sandbox();
-  boxes.push(b);
-  return b;
-}
-after(async () => {
-  await Promise.all(boxes.map((b) => b.cleanup()));
-});
+const box = sandboxes();
 
 function tmux(b: Sandbox, args: string[]) {
   return execa('tmux', ['-S', path.join(b.home, 'run/tmux.sock'), ...args], { reject: false });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { YoloDetector, normaliseForYolo } from '../../src/daemon/yoloDetector.js';
 import { ToolSessionIdDetector } from '../../src/daemon/toolSessionIdDetector.js';
-import { AttachmentDetector, findMediaPaths, mimeOf } from '../../src/daemon/attachmentDetector.js';
+import { AttachmentDetector, findMediaPaths, mentionsMedia, mimeOf } from '../../src/daemon/attachmentDetector.js';
 import { replaceAnsi } from '../../src/daemon/ansi.js';
 
 const PROMPTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/prompts');
@@ -49,8 +49,8 @@ test('yolo ignores "Do you" without a 1. Yes option, and options too far from th
 
 test('yolo looks at the trailing 4 KB only', () => {
   const yolo = new YoloDetector();
-  yolo.append('Do you want to proceed?\n');
-  yolo.append('y'.repeat(5000));
+  yolo.push('Do you want to proceed?\n');
+  yolo.push('y'.repeat(5000));
   assert.equal(yolo.push('\n1. Yes'), undefined);
 });
 
@@ -80,10 +80,11 @@ test('media paths: unquoted with the allowed starts, quoted with spaces, none fr
   assert.equal(mimeOf('x.ogv'), 'video/ogg');
 });
 
-test('attachment detector resolves ~/ and relative paths and scans only when media is named', () => {
+test('attachment detector resolves ~/ and relative paths; the pre-check spots media names only', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kojo-home-'));
   const detector = new AttachmentDetector('/work/dir', home);
-  assert.deepEqual(detector.push('nothing here\n'), []);
-  assert.deepEqual(detector.push('see ~/x.png and ./y.mp4\n'), [path.join(home, 'x.png'), '/work/dir/y.mp4']);
+  assert.equal(mentionsMedia(Buffer.from('1\r\n2\r\n3 nothing here.\n')), false);
+  assert.equal(mentionsMedia(Buffer.from('wrote out/a.PNG\n')), true);
+  assert.deepEqual(detector.scan('see ~/x.png and ./y.mp4\n'), [path.join(home, 'x.png'), '/work/dir/y.mp4']);
   fs.rmSync(home, { recursive: true });
 });
