@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import writeFileAtomic from 'write-file-atomic';
 import { EXITED_SESSION_MAX_AGE_MS } from '../shared/limits.js';
 import type { SessionRecord } from './session.js';
@@ -44,7 +45,8 @@ export class Store {
 
   /** Never delete what we cannot read: move it aside for the user. */
   private quarantine(problem: string): LoadResult {
-    const movedTo = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    // Unique, so that a second quarantine never overwrites the first.
+    const movedTo = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
     try {
       fs.renameSync(this.file, movedTo);
       return { ok: false, problem: `${problem}; moved to ${movedTo}`, movedTo };
