@@ -262,8 +262,9 @@ export class TmuxBackend implements Backend {
     }
   }
 
+  /** Ends the tmux session, which hangs the program up (SIGHUP, as a closed terminal would). */
   terminate(): void {
-    void this.server.run(['kill-session', '-t', this.name]).then(() => this.observe(undefined));
+    if (!this.finishing && !this.detached) void this.finish(129, 'SIGHUP');
   }
 
   kill(): void {
@@ -349,7 +350,9 @@ export class TmuxBackend implements Backend {
   private onChunk(chunk: Buffer): void {
     if (this.finished) return;
     const marker = this.marker;
-    if (!marker) return this.events.onData(chunk);
+    // The marker comes only after we end the tmux session: until then every
+    // byte goes straight out (holding back a tail here could strand it).
+    if (!marker || !this.finishing) return this.events.onData(chunk);
     const data = this.held ? Buffer.concat([this.held, chunk]) : chunk;
     this.held = undefined;
     const at = data.indexOf(marker);

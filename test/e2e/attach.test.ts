@@ -109,7 +109,8 @@ for (const backend of ['direct', 'tmux'] as const)
     await b.run(['stop', id]);
     const result = await attacher;
     assert.equal(result.exitCode, backend === 'direct' ? 143 : 129);
-    assert.ok(fs.readFileSync(out).equals(data), 'byte-exact');
+    const got = fs.readFileSync(out);
+    assert.ok(got.equals(data), 'byte-exact');
   });
 
 for (const backend of ['direct', 'tmux'] as const)
