@@ -27,20 +27,16 @@ export function table(
   rows: string[][],
   paint?: (row: number, col: number, cell: string) => string,
 ): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => visibleLength(r[i] ?? ''))));
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[], rowIndex: number): string =>
     cells
       .map((cell, i) => {
         const painted = paint && rowIndex >= 0 ? paint(rowIndex, i, cell) : cell;
-        return i === cells.length - 1 ? painted : painted + ' '.repeat(widths[i]! - visibleLength(cell) + 2);
+        return i === cells.length - 1 ? painted : painted + ' '.repeat(widths[i]! - cell.length + 2);
       })
       .join('')
       .trimEnd();
   return [color.bold(line(header, -1)), ...rows.map((r, i) => line(r, i))].join('\n') + '\n';
-}
-
-function visibleLength(text: string): number {
-  return text.length;
 }
 
 export function age(iso: string, now = Date.now()): string {

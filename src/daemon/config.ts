@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 import { ErrorCode, KojoError } from '../shared/errors.js';
+import { DEFAULT_CUSTOM_BASE_URL } from './tools.js';
 
 /** The keys `kojo config` knows, with their defaults. */
 export const CONFIG_KEYS: Record<string, { default: string; check?: (value: string) => string | undefined }> = {
   'custom-base-url': {
-    default: 'http://localhost:8080',
+    default: DEFAULT_CUSTOM_BASE_URL,
     check: (value) => (/^https?:\/\/\S+$/.test(value) ? undefined : 'custom-base-url must be an http(s) URL'),
   },
 };

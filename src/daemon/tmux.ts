@@ -8,6 +8,7 @@ import { spawn as spawnPty, type IPty } from 'node-pty';
 import type { StatePaths } from '../shared/paths.js';
 import type { Backend, BackendEvents } from './backend.js';
 import type { SessionRecord } from './session.js';
+import { ControlClient } from './tmuxControl.js';
 
 /** How often pane death is looked for. */
 const POLL_MS = 500;
@@ -155,13 +156,14 @@ export class TmuxServer {
 
 /**
  * A session inside tmux session kojo_<id>. Output: the pane's raw bytes from
- * `pipe-pane -o` through a FIFO (a terminal child instead shows tmux's own
- * rendering, windows and splits included). Input and size: a tmux client the
- * daemon runs in its own PTY.
+ * `pipe-pane -o` through a FIFO; input and size through a control-mode client
+ * for which tmux draws nothing. A terminal child instead shows tmux's own
+ * rendering (windows, splits, copy mode) from a client in a PTY.
  */
 export class TmuxBackend implements Backend {
   ready: Promise<void> = Promise.resolve();
-  private client: IPty | undefined;
+  /** Input and size: a drawing client for terminals, a control client for agents. */
+  private client: IPty | ControlClient | undefined;
   private fifo: net.Socket | undefined;
   private readonly fifoPath: string;
   private readonly name: string;
@@ -251,6 +253,7 @@ export class TmuxBackend implements Backend {
   write(data: Buffer | string): void {
     if (this.finished) return;
     if (!this.client) this.pendingInput.push(data);
+    else if (this.client instanceof ControlClient) this.client.write(data);
     else this.client.write(data as string);
   }
 
@@ -371,7 +374,19 @@ export class TmuxBackend implements Backend {
 
   private startClient(): void {
     const { server, record } = this;
-    this.client = spawnPty(
+    if (!this.terminal) {
+      this.client = new ControlClient(
+        ['-S', server.paths.tmuxSocket, '-f', server.config],
+        server.tmuxPath,
+        this.name,
+        record.lastCols,
+        record.lastRows,
+        () => undefined, // Pane death is found by the poll.
+      );
+      for (const input of this.pendingInput.splice(0)) this.client.write(input);
+      return;
+    }
+    const client = spawnPty(
       server.tmuxPath,
       ['-S', server.paths.tmuxSocket, '-f', server.config, 'attach-session', '-t', this.name],
       {
@@ -383,14 +398,15 @@ export class TmuxBackend implements Backend {
         encoding: null,
       },
     );
-    // A terminal child shows what tmux draws; for agents the drawing is drained.
-    (this.client.onData as unknown as (listener: (chunk: Buffer) => void) => void)((chunk) => {
-      if (this.terminal && !this.finished) this.events.onData(chunk);
+    this.client = client;
+    // A terminal child shows what tmux draws (windows, splits, copy mode).
+    (client.onData as unknown as (listener: (chunk: Buffer) => void) => void)((chunk) => {
+      if (!this.finished) this.events.onData(chunk);
     });
-    this.client.onExit(() => {
-      if (this.terminal && !this.detached && !this.finishing) void this.finish(0, undefined);
+    client.onExit(() => {
+      if (!this.detached && !this.finishing) void this.finish(0, undefined);
     });
-    for (const input of this.pendingInput.splice(0)) this.client.write(input as string);
+    for (const input of this.pendingInput.splice(0)) client.write(input as string);
   }
 }
 

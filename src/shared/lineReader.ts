@@ -10,7 +10,7 @@ export class LineReader {
 
   constructor(private readonly maxBytes: number) {}
 
-  /** Returns complete lines; `rest` is what follows the last newline when asked to stop early. */
+  /** Returns the lines completed by this chunk. */
   push(chunk: Buffer): string[] {
     const lines: string[] = [];
     let start = 0;
@@ -39,11 +39,4 @@ export class LineReader {
       throw new KojoError(ErrorCode.InvalidRequest, `control frame larger than ${this.maxBytes} bytes`);
     }
   }
-}
-
-/** Reads the first line of a stream and hands back the bytes after it untouched. */
-export function splitFirstLine(buffer: Buffer): { line: string; rest: Buffer } | undefined {
-  const nl = buffer.indexOf(10);
-  if (nl === -1) return undefined;
-  return { line: buffer.subarray(0, nl).toString('utf8'), rest: buffer.subarray(nl + 1) };
 }

@@ -6,6 +6,7 @@ import { DetachMatcher, parseDetachKeys } from '../../src/cli/detachKeys.js';
 import { TOOLS, dropOption } from '../../src/daemon/tools.js';
 import { newSessionId, isSessionId } from '../../src/shared/ids.js';
 import { ScreenState } from '../../src/cli/screenState.js';
+import { tmuxQuoteBytes } from '../../src/daemon/tmuxControl.js';
 
 test('the scrollback ring grows as it fills, then keeps the last bytes in order', () => {
   const ring = new ScrollbackRing(10);
@@ -86,4 +87,9 @@ test('the client sees whether the session left the terminal on the alternate scr
   assert.equal(state.atLineStart, true);
   state.observe(Buffer.from('prompt$ '));
   assert.equal(state.atLineStart, false);
+});
+
+test('bytes typed into a tmux-backed session are quoted for send-keys -l exactly', () => {
+  assert.equal(tmuxQuoteBytes(Buffer.from('ab9Z')), '"ab9Z"');
+  assert.equal(tmuxQuoteBytes(Buffer.from('\r$"\\é')), '"\\015\\044\\042\\134\\303\\251"');
 });
