@@ -12,6 +12,9 @@ import { ControlClient } from './tmuxControl.js';
 
 /** How often pane death is looked for. */
 const POLL_MS = 500;
+/** Pipe silence that shows tmux has written out a dead pane's last output. */
+const PIPE_QUIET_MS = 50;
+const PIPE_QUIET_MAX_MS = 2000;
 /** Options that make kojo's tmux invisible (SPEC §7). */
 const TRANSPARENT_CONFIG = [
   'set -g prefix None',
@@ -174,6 +177,7 @@ export class TmuxBackend implements Backend {
   private finishing = false;
   private detached = false;
   private pendingInput: Array<Buffer | string> = [];
+  private lastOutputAt = 0;
 
   constructor(
     private readonly server: TmuxServer,
@@ -298,6 +302,9 @@ export class TmuxBackend implements Backend {
   private async finish(code: number | undefined, signal: string | undefined): Promise<void> {
     this.finishing = true;
     this.server.untrack(this.name);
+    // tmux may still hold pane output it has not written to the pipe yet, and
+    // ending the session would discard it: first let the pipe go quiet.
+    if (!this.terminal) await this.pipeQuiet();
     // Killing the session closes the pipe: the pipe command then writes our
     // marker after the pane's last byte, and we read up to it.
     const drained = this.terminal ? Promise.resolve() : this.waitForMarker();
@@ -307,6 +314,19 @@ export class TmuxBackend implements Backend {
     this.client?.kill();
     this.finished = true;
     this.events.onExit(code, signal);
+  }
+
+  /** Resolves once no output has arrived for PIPE_QUIET_MS (at most PIPE_QUIET_MAX_MS). */
+  private async pipeQuiet(): Promise<void> {
+    const deadline = performance.now() + PIPE_QUIET_MAX_MS;
+    for (;;) {
+      const seen = this.lastOutputAt;
+      await new Promise((resolve) => setTimeout(resolve, PIPE_QUIET_MS));
+      // One I/O phase more: a loop that was busy reads what waits before we decide.
+      await new Promise((resolve) => setImmediate(resolve));
+      const quiet = this.lastOutputAt === seen && performance.now() - this.lastOutputAt >= PIPE_QUIET_MS;
+      if (quiet || performance.now() > deadline) return;
+    }
   }
 
   private waitForMarker(): Promise<void> {
@@ -352,6 +372,7 @@ export class TmuxBackend implements Backend {
 
   private onChunk(chunk: Buffer): void {
     if (this.finished) return;
+    this.lastOutputAt = performance.now();
     const marker = this.marker;
     // The marker comes only after we end the tmux session: until then every
     // byte goes straight out (holding back a tail here could strand it).
