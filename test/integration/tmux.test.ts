@@ -61,7 +61,9 @@ test('kill -9 of the daemon: tmux sessions keep running and their output before 
   const first = b.attachPty(['attach', one]);
   await first.waitForText('before crash one');
   await crashDaemon(b);
-  await first.waitForExit();
+  // The attached terminal is told, restored, and the command fails.
+  assert.equal(await first.waitForExit(), 1);
+  assert.match(first.text, /kojo: lost connection to the kojo daemon/);
   const sessions = await list(b); // restarts the daemon, which adopts them
   assert.deepEqual(
     sessions.map((s) => [s.id, s.status]),
