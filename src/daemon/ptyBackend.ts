@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { spawn, type IPty } from 'node-pty';
 import type { Backend, BackendEvents, SpawnRequest } from './backend.js';
+import { EndMarker } from './endMarker.js';
+import { signalName } from './signals.js';
 
 /**
  * A program on a node-pty PTY owned by the daemon.
@@ -18,9 +18,8 @@ import type { Backend, BackendEvents, SpawnRequest } from './backend.js';
 export class PtyBackend implements Backend {
   private readonly pty: IPty;
   private slaveFd: number | undefined;
-  private marker: Buffer | undefined;
-  /** Output held back while it may be the start of a split marker. */
-  private held: Buffer | undefined;
+  /** Set while draining after the program exited. */
+  private marker: EndMarker | undefined;
   private finishDrain: (() => void) | undefined;
   private exited = false;
   private killTimer: NodeJS.Timeout | undefined;
@@ -62,9 +61,8 @@ export class PtyBackend implements Backend {
       this.exited = true;
       clearTimeout(this.killTimer);
       this.closeSlave();
-      const signalName = signal ? signalNameOf(signal) : undefined;
       // Like a shell: a program ended by signal N exits 128 + N.
-      this.events.onExit(signal ? 128 + signal : exitCode, signalName);
+      this.events.onExit(signal ? 128 + signal : exitCode, signal ? signalName(signal) : undefined);
     });
   }
 
@@ -109,37 +107,18 @@ export class PtyBackend implements Backend {
   }
 
   private onChunk(chunk: Buffer): void {
-    if (!this.marker) {
-      this.events.onData(chunk);
-      return;
-    }
-    const data = this.held ? Buffer.concat([this.held, chunk]) : chunk;
-    this.held = undefined;
-    const at = data.indexOf(this.marker);
-    if (at !== -1) {
-      if (at > 0) this.events.onData(data.subarray(0, at));
-      const after = data.subarray(at + this.marker.length);
-      if (after.length) this.events.onData(after);
-      const finish = this.finishDrain;
-      this.marker = undefined;
-      finish?.();
-      return;
-    }
-    // Hold back a tail that could be the marker's beginning.
-    const keep = Math.min(data.length, this.marker.length - 1);
-    if (data.length > keep) this.events.onData(data.subarray(0, data.length - keep));
-    this.held = keep ? Buffer.from(data.subarray(data.length - keep)) : undefined;
+    if (!this.marker) return this.events.onData(chunk);
+    if (this.marker.feed(chunk, (data) => this.events.onData(data))) this.finishDrain?.();
   }
 
   private drainThen(destroy: () => void): void {
-    const marker = Buffer.from(`\u0000kojo-drain-${randomBytes(12).toString('hex')}\u0000`, 'latin1');
+    const marker = new EndMarker();
     let done = false;
     const finish = (): void => {
       if (done) return;
       done = true;
       clearTimeout(fallback);
-      if (this.held) this.events.onData(this.held);
-      this.held = undefined;
+      marker.release((data) => this.events.onData(data));
       this.marker = undefined;
       this.closeSlave();
       destroy();
@@ -148,7 +127,7 @@ export class PtyBackend implements Backend {
     const fallback = setTimeout(finish, 2000);
     this.finishDrain = finish;
     this.marker = marker;
-    fs.write(this.slaveFd!, marker, (error) => {
+    fs.write(this.slaveFd!, marker.bytes, (error) => {
       if (error) finish();
     });
   }
@@ -162,11 +141,4 @@ export class PtyBackend implements Backend {
     }
     this.slaveFd = undefined;
   }
-}
-
-function signalNameOf(signal: number): string | undefined {
-  for (const [name, value] of Object.entries(os.constants.signals)) {
-    if (value === signal) return name;
-  }
-  return `SIG${signal}`;
 }

@@ -1,3 +1,5 @@
+import os from 'node:os';
+
 /** SIGINT/SIGTERM end the daemon gracefully; SIGHUP (a closed terminal) is ignored. */
 export function onShutdownSignal(handler: (signal: NodeJS.Signals) => void): void {
   let stopping = false;
@@ -9,4 +11,9 @@ export function onShutdownSignal(handler: (signal: NodeJS.Signals) => void): voi
     });
   }
   process.on('SIGHUP', () => undefined);
+}
+
+/** SIGTERM for 15, and so on. */
+export function signalName(signal: number): string {
+  return Object.entries(os.constants.signals).find(([, value]) => value === signal)?.[0] ?? `SIG${signal}`;
 }

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -9,6 +8,8 @@ import type { StatePaths } from '../shared/paths.js';
 import type { Backend, BackendEvents } from './backend.js';
 import type { SessionRecord } from './session.js';
 import { ControlClient } from './tmuxControl.js';
+import { EndMarker } from './endMarker.js';
+import { signalName } from './signals.js';
 
 /** How often pane death is looked for. */
 const POLL_MS = 500;
@@ -170,8 +171,7 @@ export class TmuxBackend implements Backend {
   private fifo: net.Socket | undefined;
   private readonly fifoPath: string;
   private readonly name: string;
-  private marker: Buffer | undefined;
-  private held: Buffer | undefined;
+  private marker: EndMarker | undefined;
   private paneId: number | undefined;
   private finished = false;
   private finishing = false;
@@ -332,7 +332,10 @@ export class TmuxBackend implements Backend {
   private waitForMarker(): Promise<void> {
     if (!this.marker) return Promise.resolve();
     return new Promise((resolve) => {
-      const fallback = setTimeout(resolve, 3000);
+      const fallback = setTimeout(() => {
+        this.marker?.release((data) => this.events.onData(data));
+        resolve();
+      }, 3000);
       this.onMarker = () => {
         clearTimeout(fallback);
         resolve();
@@ -343,9 +346,9 @@ export class TmuxBackend implements Backend {
   private onMarker: (() => void) | undefined;
 
   private async pipePane(): Promise<void> {
-    this.marker = Buffer.from(`\u0000kojo-end-${randomBytes(12).toString('hex')}\u0000`, 'latin1');
+    this.marker = new EndMarker();
     // No '%' or '#' in the command: tmux expands formats and strftime sequences in it.
-    const printMarker = `printf '\\000${this.marker.subarray(1, -1).toString('latin1')}\\000'`;
+    const printMarker = `printf '\\000${this.marker.text}\\000'`;
     // One open of the FIFO: when the daemon is gone, the next write ends the
     // pipe with SIGPIPE instead of blocking in open().
     const command = `exec >> ${shellQuote(this.fifoPath)}; cat; ${printMarker}`;
@@ -373,24 +376,10 @@ export class TmuxBackend implements Backend {
   private onChunk(chunk: Buffer): void {
     if (this.finished) return;
     this.lastOutputAt = performance.now();
-    const marker = this.marker;
     // The marker comes only after we end the tmux session: until then every
     // byte goes straight out (holding back a tail here could strand it).
-    if (!marker || !this.finishing) return this.events.onData(chunk);
-    const data = this.held ? Buffer.concat([this.held, chunk]) : chunk;
-    this.held = undefined;
-    const at = data.indexOf(marker);
-    if (at !== -1) {
-      if (at > 0) this.events.onData(data.subarray(0, at));
-      this.onMarker?.();
-      return;
-    }
-    const keep = Math.min(data.length, marker.length - 1);
-    // Hold back only what could be the marker's beginning (it starts with NUL).
-    const nul = data.indexOf(0, data.length - keep);
-    const cut = nul === -1 ? data.length : nul;
-    if (cut > 0) this.events.onData(data.subarray(0, cut));
-    if (cut < data.length) this.held = Buffer.from(data.subarray(cut));
+    if (!this.marker || !this.finishing) return this.events.onData(chunk);
+    if (this.marker.feed(chunk, (data) => this.events.onData(data))) this.onMarker?.();
   }
 
   private startClient(): void {
@@ -438,10 +427,7 @@ export class TmuxBackend implements Backend {
  */
 export function exitOf(pane: PaneState): { code: number; signal: string | undefined } | undefined {
   if (!pane.dead) return undefined;
-  if (pane.signal) {
-    const name = Object.entries(os.constants.signals).find(([, value]) => value === pane.signal)?.[0];
-    return { code: 128 + pane.signal, signal: name ?? `SIG${pane.signal}` };
-  }
+  if (pane.signal) return { code: 128 + pane.signal, signal: signalName(pane.signal) };
   if (pane.status === undefined) return undefined;
   return { code: pane.status, signal: undefined };
 }

@@ -7,6 +7,7 @@ import { TOOLS, dropOption } from '../../src/daemon/tools.js';
 import { newSessionId, isSessionId } from '../../src/shared/ids.js';
 import { ScreenState } from '../../src/cli/screenState.js';
 import { tmuxQuoteBytes } from '../../src/daemon/tmuxControl.js';
+import { EndMarker } from '../../src/daemon/endMarker.js';
 
 test('the scrollback ring grows as it fills, then keeps the last bytes in order', () => {
   const ring = new ScrollbackRing(10);
@@ -92,4 +93,23 @@ test('the client sees whether the session left the terminal on the alternate scr
 test('bytes typed into a tmux-backed session are quoted for send-keys -l exactly', () => {
   assert.equal(tmuxQuoteBytes(Buffer.from('ab9Z')), '"ab9Z"');
   assert.equal(tmuxQuoteBytes(Buffer.from('\r$"\\é')), '"\\015\\044\\042\\134\\303\\251"');
+});
+
+test('the end marker is cut from output split anywhere; held bytes are never lost', () => {
+  const payload = Buffer.from([1, 0, 2, 0, 0, 3, 0]);
+  const length = payload.length + new EndMarker().bytes.length;
+  for (let split = 1; split < length; split++) {
+    const m = new EndMarker();
+    const stream = Buffer.concat([payload, m.bytes]);
+    const out: Buffer[] = [];
+    const emit = (d: Buffer): number => out.push(Buffer.from(d));
+    assert.equal(m.feed(stream.subarray(0, split), emit), false);
+    assert.equal(m.feed(stream.subarray(split), emit), true);
+    assert.deepEqual(Buffer.concat(out), payload, `split at ${split}`);
+  }
+  const giveUp = new EndMarker();
+  const out: Buffer[] = [];
+  giveUp.feed(Buffer.from([9, 0, 7]), (d) => out.push(Buffer.from(d)));
+  giveUp.release((d) => out.push(Buffer.from(d)));
+  assert.deepEqual(Buffer.concat(out), Buffer.from([9, 0, 7]));
 });
