@@ -350,7 +350,8 @@ async function memory(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 1500));
       figures.push(`${target}: ${rssOf(pid).toFixed(0)} MB`);
     }
-    console.log(`${label.padEnd(48)} ${figures.join(', ')}   (target <= 150 MB at 100)`);
+    const target = label.startsWith('idle') ? '   (target <= 150 MB at 100)' : '';
+    console.log(`${label.padEnd(48)} ${figures.join(', ')}${target}`);
     await kojo.stop();
   }
 }
