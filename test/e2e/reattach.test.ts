@@ -169,8 +169,8 @@ test('a read-only attacher watches; its keys never reach the program', async () 
 test('the seam between replay and live output has no gap and no duplicate', async () => {
   const b = await box();
   const id = await newSession(b, [process.execPath, TUI, 'counter']);
-  // Let it run so that the replay is mid-stream.
-  await new Promise((resolve) => setTimeout(resolve, 300)); // lets the counter advance; no synchronisation depends on it
+  // Attach mid-stream, with hundreds of lines already out.
+  await waitFor(() => fs.existsSync(path.join(b.dir, 'counted')), 10_000, 'counter running');
   const client = b.attachPty(['attach', id], { cols: 80, rows: 24 });
   await client.waitForText(/\n\d+\r\n/);
   const start = client.output.length;
