@@ -35,6 +35,8 @@ const TRANSPARENT_CONFIG = [
 
 export interface PaneState {
   dead: boolean;
+  /** A pipe-pane command is running for the pane. */
+  piped: boolean;
   /** Undefined while tmux has not reaped the program yet (tmux 3.3a). */
   status: number | undefined;
   signal: number | undefined;
@@ -79,18 +81,19 @@ export class TmuxServer {
       'list-panes',
       '-a',
       '-F',
-      '#{session_name}\t#{pane_index}\t#{pane_dead}\t#{pane_dead_status}\t#{pane_dead_signal}\t#{pane_pid}',
+      '#{session_name}\t#{pane_index}\t#{pane_dead}\t#{pane_dead_status}\t#{pane_dead_signal}\t#{pane_pid}\t#{pane_pipe}',
     ]);
     const panes = new Map<string, PaneState>();
     if (!result.ok) return panes; // No server: no sessions.
     for (const line of result.stdout.split('\n')) {
-      const [name, index, dead, status, signal, pid] = line.split('\t');
+      const [name, index, dead, status, signal, pid, pipe] = line.split('\t');
       if (!name || panes.has(name) || index === undefined) continue;
       panes.set(name, {
         dead: dead === '1',
         status: status ? Number(status) : undefined,
         signal: signal ? Number(signal) : undefined,
         pid: pid ? Number(pid) : undefined,
+        piped: pipe === '1',
       });
     }
     return panes;
@@ -296,8 +299,16 @@ export class TmuxBackend implements Backend {
       return;
     }
     const exit = exitOf(pane);
-    if (exit) void this.finish(exit.code, exit.signal);
+    if (exit) return void this.finish(exit.code, exit.signal);
+    // The pipe command died (killed from outside): pipe again, or output would stop.
+    if (!this.terminal && !pane.dead && !pane.piped && !this.repiping) {
+      this.repiping = true;
+      this.server.log(`${this.name}: output pipe lost; piping again`);
+      void this.pipePane().finally(() => (this.repiping = false));
+    }
   }
+
+  private repiping = false;
 
   private async finish(code: number | undefined, signal: string | undefined): Promise<void> {
     this.finishing = true;
@@ -351,7 +362,8 @@ export class TmuxBackend implements Backend {
     const printMarker = `printf '\\000${this.marker.text}\\000'`;
     // One open of the FIFO: when the daemon is gone, the next write ends the
     // pipe with SIGPIPE instead of blocking in open().
-    const command = `exec >> ${shellQuote(this.fifoPath)}; cat; ${printMarker}`;
+    // The marker only after a clean end of input: a cat killed from outside says nothing.
+    const command = `exec >> ${shellQuote(this.fifoPath)}; cat && ${printMarker}`;
     const escaped = command.replace(/#/g, '##').replace(/%/g, '%%');
     const result = await this.server.run(['pipe-pane', '-o', '-t', this.name, escaped]);
     if (!result.ok) throw new Error(result.stderr.trim() || 'tmux pipe-pane failed');

@@ -122,6 +122,34 @@ test('exit codes come out right when program and pipe end together, many times o
   for (const [id, code] of ids) assert.equal(byId.get(id), code, id);
 });
 
+test('a lost output pipe is noticed and re-established', async () => {
+  const b = await box();
+  const id = await newSession(b, ['exec', '--', 'bash', '-c', 'while read -r l; do echo "got:$l"; done']);
+  const term = b.attachPty(['attach', id]);
+  term.write('one\r');
+  await term.waitForText('got:one');
+  // Kill the pipe command's cat from outside.
+  const cat = (await execa('pgrep', ['-f', `^cat$`], { reject: false })).stdout
+    .split('\n')
+    .filter(Boolean)
+    .map(Number)
+    .filter((pid) => fs.readlinkSync(`/proc/${pid}/fd/1`).includes(path.join(b.home, 'run/fifo')));
+  assert.equal(cat.length, 1);
+  process.kill(cat[0]!, 'SIGKILL');
+  await waitFor(
+    async () => {
+      term.write('two\r');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return term.text.includes('got:two');
+    },
+    10_000,
+    'output after the pipe was lost',
+  );
+  assert.ok(!term.text.includes('kojo-end-'), 'no stray end marker');
+  term.write('\x1c');
+  assert.equal(await term.waitForExit(), 0);
+});
+
 test('unknown kojo_* tmux sessions are removed at start, but not when the store was corrupt', async () => {
   const b = await box();
   await newSession(b, ['exec', '--', 'sleep', '600']);
