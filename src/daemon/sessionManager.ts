@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { ErrorCode, KojoError } from '../shared/errors.js';
 import { newSessionId, isSessionId } from '../shared/ids.js';
-import { TOOL_NAMES, type CreateParams, type ToolName } from '../shared/protocol.js';
+import { TOOL_EXECUTABLE, TOOL_NAMES, type CreateParams, type ToolName } from '../shared/protocol.js';
 import { findExecutable } from '../shared/executables.js';
 import type { TmuxServer } from './tmux.js';
 import type { EmulatorHost } from './emulatorHost.js';
@@ -10,7 +10,7 @@ import { PtyBackend } from './ptyBackend.js';
 import { Session, type BackendFactory, type SessionRecord } from './session.js';
 import type { Store } from './store.js';
 import type { Config } from './config.js';
-import { TOOLS, isToolName } from './tools.js';
+import { TOOLS, isToolName, toolArgs } from './tools.js';
 
 const DEFAULT_COLS = 80;
 const DEFAULT_ROWS = 24;
@@ -83,8 +83,8 @@ export class SessionManager {
     let program: string;
     if (spec.terminal) {
       program = loginShell(env);
-    } else if (spec.executable) {
-      program = spec.executable;
+    } else if (TOOL_EXECUTABLE[tool]) {
+      program = TOOL_EXECUTABLE[tool];
     } else {
       if (args.length === 0) {
         throw new KojoError(ErrorCode.InvalidParams, 'exec needs a program: kojo new exec -- PROGRAM [ARGS...]');
@@ -94,7 +94,7 @@ export class SessionManager {
     const command = findExecutable(program, env.PATH, params.cwd);
     if (!command) throw new KojoError(ErrorCode.ToolNotFound, `tool not found: ${program}`);
 
-    const start = spec.startArgs(spec.executable || spec.terminal ? args : args.slice(1));
+    const start = spec.startArgs(toolArgs(tool, args));
     const id = newSessionId();
     const record: SessionRecord = {
       id,
@@ -136,7 +136,6 @@ export class SessionManager {
     const { record } = session;
     const spec = TOOLS[record.tool];
     checkWorkDir(record.workDir);
-    const userArgs = spec.executable || spec.terminal ? record.args : record.args.slice(1);
     if (record.tmuxSessionName) {
       if (!this.options.tmux)
         throw new KojoError(ErrorCode.SpawnFailed, 'this session ran in tmux, which is not available now');
@@ -144,7 +143,10 @@ export class SessionManager {
       await this.options.tmux.run(['kill-session', '-t', record.tmuxSessionName]);
     }
     try {
-      await session.start(this.backendFactory(), spec.restartArgs(userArgs, record.toolSessionId));
+      await session.start(
+        this.backendFactory(),
+        spec.restartArgs(toolArgs(record.tool, record.args), record.toolSessionId),
+      );
     } catch (error) {
       session.markLost();
       throw new KojoError(ErrorCode.SpawnFailed, `cannot restart ${record.command}: ${(error as Error).message}`);

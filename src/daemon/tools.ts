@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { TOOL_NAMES, type ToolName } from '../shared/protocol.js';
+import { TOOL_EXECUTABLE, TOOL_NAMES, type ToolName } from '../shared/protocol.js';
 
 export const DEFAULT_CUSTOM_BASE_URL = 'http://localhost:8080';
 
 /** What kojo knows about one tool; adding a tool is one entry in TOOLS. */
 export interface ToolSpec {
-  /** Program looked up on the caller's PATH; undefined: the first argument (exec). */
-  executable: string | undefined;
   /** Arguments for a fresh start, and the tool session id they fix, if any. */
   startArgs(args: string[]): { args: string[]; toolSessionId?: string };
   /** Arguments for `kojo restart`, from the original ones. */
@@ -46,7 +44,6 @@ function claudeSessionId(args: string[]): string | undefined {
 }
 
 const claude: ToolSpec = {
-  executable: 'claude',
   startArgs(args) {
     const given = claudeSessionId(args);
     if (given) return { args, toolSessionId: given };
@@ -69,28 +66,29 @@ export const TOOLS: Record<ToolName, ToolSpec> = {
     env: ({ baseUrl }) => ({ ANTHROPIC_BASE_URL: baseUrl, ANTHROPIC_API_KEY: 'dummy' }),
   },
   codex: {
-    executable: 'codex',
     startArgs: unchanged,
     restartArgs: (args, id) => (id ? ['resume', id, ...args] : ['resume', '--last', ...args]),
     capturesSessionId: true,
   },
   gemini: {
-    executable: 'gemini',
     startArgs: unchanged,
     restartArgs: (args) => [...dropOption(args, ['--resume', '-r'], true), '--resume', 'latest'],
   },
   tmux: {
-    executable: 'tmux',
     startArgs: unchanged,
     restartArgs: (args) => args,
     terminal: true,
   },
   exec: {
-    executable: undefined,
     startArgs: unchanged,
     restartArgs: (args) => args,
   },
 };
+
+/** The user's arguments for the tool itself: for exec, those after the program. */
+export function toolArgs(tool: ToolName, args: string[]): string[] {
+  return TOOL_EXECUTABLE[tool] ? args : args.slice(1);
+}
 
 export function isToolName(name: string): name is ToolName {
   return (TOOL_NAMES as readonly string[]).includes(name);

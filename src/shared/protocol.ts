@@ -5,6 +5,16 @@
 export const TOOL_NAMES = ['claude', 'codex', 'gemini', 'custom', 'tmux', 'exec'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
+/** The program behind each tool (custom is claude at another endpoint); exec runs its first argument. */
+export const TOOL_EXECUTABLE: Record<ToolName, string | undefined> = {
+  claude: 'claude',
+  custom: 'claude',
+  codex: 'codex',
+  gemini: 'gemini',
+  tmux: 'tmux',
+  exec: undefined,
+};
+
 export type SessionStatus = 'running' | 'exited';
 
 export interface Attachment {

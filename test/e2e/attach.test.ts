@@ -6,12 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
-import { sandboxes, waitFor, KOJO_BIN, type Sandbox, type PtyClient } from '../helpers/kojo.js';
+import { sandboxes, waitFor, KOJO_BIN, type Sandbox, type PtyClient, WAIT_FOR_GO } from '../helpers/kojo.js';
 
 const box = sandboxes();
-
-/** Waits in the session until the test creates the file `go` (no output meanwhile). */
-const WAIT_FOR_GO = 'while [ ! -e go ]; do sleep 0.02; done';
 
 async function attachedCount(b: Sandbox, id: string): Promise<number> {
   const list = JSON.parse((await b.run(['ls', '--json'])).stdout) as Array<{ id: string; attached: number }>;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import xtermHeadless from '@xterm/headless';
-import { sandboxes, waitFor, ROOT, type Sandbox, type PtyClient } from '../helpers/kojo.js';
+import { sandboxes, waitFor, ROOT, type Sandbox, type PtyClient, WAIT_FOR_GO } from '../helpers/kojo.js';
 
 const { Terminal } = xtermHeadless;
 const TUI = path.join(ROOT, 'test/fixtures/tui.mjs');
@@ -102,7 +102,7 @@ test('three attachers of different sizes: the latest resize wins and each is red
 test('a stopped attacher is resynchronised after 100 MB, and the daemon stays bounded meanwhile', async () => {
   const b = await box();
   const script =
-    'while [ ! -e go ]; do sleep 0.02; done; ' +
+    `${WAIT_FOR_GO}; ` +
     `yes "$(printf 'x%.0s' $(seq 1 99))" | head -c 104857600; echo; echo ALL-DONE; touch done; sleep 600`;
   const id = await newSession(b, ['bash', '-c', script]);
   const client = b.attachPty(['attach', id]);

@@ -13,6 +13,9 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const KOJO_BIN = path.join(ROOT, 'bin/kojo');
 export const FIXTURE_BIN = path.join(ROOT, 'test/fixtures/bin');
 
+/** Shell: wait in the session, printing nothing, until the test creates the file `go` in the work dir. */
+export const WAIT_FOR_GO = 'while [ ! -e go ]; do sleep 0.02; done';
+
 export interface RunResult {
   exitCode: number;
   stdout: string;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { sandboxes, waitFor, alive, KOJO_BIN, type Sandbox } from '../helpers/kojo.js';
+import { sandboxes, waitFor, alive, KOJO_BIN, type Sandbox, WAIT_FOR_GO } from '../helpers/kojo.js';
 
 const box = sandboxes();
 
@@ -87,13 +87,7 @@ test('kill -9 of the daemon: tmux sessions keep running and their output before 
 
 test('a session that exits while the daemon is down is shown with its real exit code', async () => {
   const b = await box();
-  const id = await newSession(b, [
-    'exec',
-    '--',
-    'bash',
-    '-c',
-    'while [ ! -e go ]; do sleep 0.02; done; echo goodbye; exit 7',
-  ]);
+  const id = await newSession(b, ['exec', '--', 'bash', '-c', `${WAIT_FOR_GO}; echo goodbye; exit 7`]);
   await crashDaemon(b);
   fs.writeFileSync(path.join(b.dir, 'go'), '');
   await waitFor(
@@ -173,13 +167,7 @@ test('unknown kojo_* tmux sessions are removed at start, but not when the store 
 
 test('a fast producer through pipe-pane loses no line', async () => {
   const b = await box();
-  const id = await newSession(b, [
-    'exec',
-    '--',
-    'bash',
-    '-c',
-    'while [ ! -e go ]; do sleep 0.02; done; seq 1 2000000; exit 0',
-  ]);
+  const id = await newSession(b, ['exec', '--', 'bash', '-c', `${WAIT_FOR_GO}; seq 1 2000000; exit 0`]);
   const out = path.join(b.dir, 'seq.out');
   const attacher = execa(KOJO_BIN, ['attach', id], {
     env: b.env,

@@ -1,21 +1,12 @@
 import type { Command } from 'commander';
-import { TOOL_NAMES, type ToolInfo } from '../../shared/protocol.js';
+import { TOOL_EXECUTABLE, TOOL_NAMES, type ToolInfo } from '../../shared/protocol.js';
 import { findExecutable } from '../../shared/executables.js';
 import { printJson, table } from '../output.js';
-
-/** Executable behind each tool; custom is claude at another endpoint. */
-const EXECUTABLE: Record<string, string | undefined> = {
-  claude: 'claude',
-  custom: 'claude',
-  codex: 'codex',
-  gemini: 'gemini',
-  tmux: 'tmux',
-};
 
 export function toolAvailability(): Record<string, ToolInfo> {
   const result: Record<string, ToolInfo> = {};
   for (const tool of TOOL_NAMES) {
-    const executable = EXECUTABLE[tool];
+    const executable = TOOL_EXECUTABLE[tool];
     if (!executable) continue;
     const found = findExecutable(executable, process.env.PATH, process.cwd());
     result[tool] = { available: found !== undefined, path: found ?? '' };
