@@ -150,7 +150,7 @@ test('the terminal size reaches the program, and the latest resize wins', async 
       `size ${size}`,
     );
   await sizeSeen(term, '30 100');
-  term.pty.resize(120, 40);
+  term.resize(120, 40);
   await sizeSeen(term, '40 120');
   const second = b.attachPty(['attach', id], { cols: 70, rows: 20 });
   await waitFor(async () => (await attachedCount(b, id)) === 2, 10_000, 'second attach');

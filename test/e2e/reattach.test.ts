@@ -117,7 +117,7 @@ test('a stopped attacher is resynchronised after 100 MB, and the daemon stays bo
   const daemon = (await b.daemonPid())!;
   const rss = (): number => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${daemon}/status`, 'utf8'))![1]) * 1024;
   const before = rss();
-  process.kill(client.pty.pid, 'SIGSTOP');
+  process.kill(client.pid, 'SIGSTOP');
   fs.writeFileSync(path.join(b.dir, 'go'), '');
   let peak = before;
   await waitFor(
@@ -128,7 +128,7 @@ test('a stopped attacher is resynchronised after 100 MB, and the daemon stays bo
     120_000,
     '100 MB stream',
   );
-  process.kill(client.pty.pid, 'SIGCONT');
+  process.kill(client.pid, 'SIGCONT');
   await client.waitForText('ALL-DONE', 60_000);
   await waitFor(async () => (await screenOf(client)).screen.some((l) => l === 'ALL-DONE'), 30_000, 'resynced screen');
   const { screen } = await screenOf(client);

@@ -7,7 +7,7 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
 import { execa } from 'execa';
-import { spawn as spawnPty, type IPty } from 'node-pty';
+import { PtyBackend } from '../../src/daemon/ptyBackend.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const KOJO_BIN = path.join(ROOT, 'bin/kojo');
@@ -160,9 +160,13 @@ export function request(socket: net.Socket, method: string, params: unknown): Pr
   return rawExchange(socket, JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }) + '\n');
 }
 
-/** `kojo attach …` (or any kojo command) running in a real PTY. */
+/**
+ * `kojo attach …` (or any kojo command) running in a real PTY. It runs on the
+ * daemon's own PtyBackend: bare node-pty loses the last output of a program
+ * that exits (SPEC §3), which is exactly what these tests look at.
+ */
 export class PtyClient {
-  readonly pty: IPty;
+  private readonly backend: PtyBackend;
   output = Buffer.alloc(0);
   exitCode: number | undefined;
   private readonly exited: Promise<number>;
@@ -174,22 +178,28 @@ export class PtyClient {
     cwd: string,
     size: { cols: number; rows: number },
   ) {
-    this.pty = spawnPty(file, args, {
-      cols: size.cols,
-      rows: size.rows,
-      cwd,
-      env,
-      encoding: null,
-    });
-    (this.pty.onData as unknown as (l: (d: Buffer) => void) => void)((data) => {
-      this.output = Buffer.concat([this.output, data]);
-    });
-    this.exited = new Promise((resolve) =>
-      this.pty.onExit(({ exitCode }) => {
-        this.exitCode = exitCode;
-        resolve(exitCode);
-      }),
+    let resolveExit: (code: number) => void = () => undefined;
+    this.exited = new Promise((resolve) => (resolveExit = resolve));
+    this.backend = new PtyBackend(
+      { file, args, cwd, env, ...size },
+      {
+        onData: (data) => {
+          this.output = Buffer.concat([this.output, data]);
+        },
+        onExit: (exitCode) => {
+          this.exitCode = exitCode ?? -1;
+          resolveExit(this.exitCode);
+        },
+      },
     );
+  }
+
+  get pid(): number {
+    return this.backend.pid;
+  }
+
+  resize(cols: number, rows: number): void {
+    this.backend.resize(cols, rows);
   }
 
   get text(): string {
@@ -197,7 +207,7 @@ export class PtyClient {
   }
 
   write(data: string | Buffer): void {
-    this.pty.write(data as string);
+    this.backend.write(data);
   }
 
   async waitForText(needle: string | RegExp, timeoutMs = 10_000): Promise<void> {
@@ -221,13 +231,7 @@ export class PtyClient {
   }
 
   kill(): void {
-    if (this.exitCode === undefined) {
-      try {
-        process.kill(this.pty.pid, 'SIGKILL');
-      } catch {
-        // Gone.
-      }
-    }
+    if (this.exitCode === undefined) this.backend.kill();
   }
 }
 
