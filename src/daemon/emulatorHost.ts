@@ -85,12 +85,21 @@ export class EmulatorHost {
 
   /** The current screen, modes and recent scrollback, after every byte fed so far. */
   serialize(id: string): Promise<SerializedScreen> {
+    return this.request(id, 'screen');
+  }
+
+  /** The terminal modes the program has set, as the sequences that set them. */
+  async modes(id: string): Promise<string> {
+    return (await this.request(id, 'modes')).data;
+  }
+
+  private request(id: string, what: 'screen' | 'modes'): Promise<SerializedScreen> {
     const state = this.backlog.get(id);
     if (state?.overrun) this.resync(id);
     const request = this.nextRequest++;
     return new Promise((resolve) => {
       this.pending.set(request, resolve);
-      this.post({ type: 'serialize', id, request });
+      this.post({ type: 'serialize', id, request, what });
     });
   }
 

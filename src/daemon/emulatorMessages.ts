@@ -6,7 +6,8 @@ export type ToEmulator =
   /** Rebuild from the raw ring after the thread fell too far behind; modes are kept. */
   | { type: 'reset'; id: string; data: Uint8Array }
   | { type: 'resize'; id: string; cols: number; rows: number }
-  | { type: 'serialize'; id: string; request: number }
+  /** The screen with its scrollback and modes, or the modes alone. */
+  | { type: 'serialize'; id: string; request: number; what: 'screen' | 'modes' }
   | { type: 'close'; id: string };
 
 export type FromEmulator =

@@ -15,7 +15,12 @@ interface Screen {
   scrollback: number;
   /** The operations queued on this screen, in message order. */
   chain: Promise<void>;
+  /** DEC modes the serializer leaves out, by number: set (true) or reset. */
+  unserialized: Map<number, boolean>;
 }
+
+/** DEC private modes the serialize addon does not restore: cursor visibility, mouse report encodings. */
+const UNSERIALIZED_MODES = new Set([25, 1005, 1006, 1015, 1016]);
 
 const screens = new Map<string, Screen>();
 const port = parentPort!;
@@ -36,6 +41,33 @@ function modesOf(term: Term): string {
   return out;
 }
 
+/** Follows the modes the serializer leaves out, as xterm itself handles them. */
+function followUnserializedModes(term: Term, modes: Map<number, boolean>): void {
+  for (const [final, set] of [
+    ['h', true],
+    ['l', false],
+  ] as const) {
+    term.parser.registerCsiHandler({ prefix: '?', final }, (params) => {
+      for (const param of params) {
+        if (typeof param !== 'number' || !UNSERIALIZED_MODES.has(param)) continue;
+        modes.delete(param); // The latest switch goes last: mouse encodings replace each other.
+        modes.set(param, set);
+      }
+      return false; // xterm handles the sequence as usual.
+    });
+  }
+}
+
+/** The sequences that put the unserialized modes back; the defaults need none. */
+function unserializedModesOf(modes: Map<number, boolean>): string {
+  let out = '';
+  for (const [mode, set] of modes) {
+    if (mode === 25) out += set ? '' : '\x1b[?25l';
+    else if (set) out += `\x1b[?${mode}h`;
+  }
+  return out;
+}
+
 port.on('message', (message: ToEmulator) => {
   if (message.type === 'open') {
     const term = new Terminal({
@@ -46,7 +78,15 @@ port.on('message', (message: ToEmulator) => {
     });
     const serializer = new SerializeAddon();
     term.loadAddon(serializer);
-    screens.set(message.id, { term, serializer, scrollback: message.scrollback, chain: Promise.resolve() });
+    const unserialized = new Map<number, boolean>();
+    followUnserializedModes(term, unserialized);
+    screens.set(message.id, {
+      term,
+      serializer,
+      scrollback: message.scrollback,
+      chain: Promise.resolve(),
+      unserialized,
+    });
     return;
   }
   const screen = screens.get(message.id);
@@ -75,7 +115,8 @@ port.on('message', (message: ToEmulator) => {
     case 'reset': {
       const bytes = message.data.length;
       then((done) => {
-        const modes = modesOf(term);
+        const modes = modesOf(term) + unserializedModesOf(screen.unserialized);
+        screen.unserialized.clear();
         term.reset();
         term.write(modes);
         term.write(message.data, () => {
@@ -93,7 +134,9 @@ port.on('message', (message: ToEmulator) => {
       break;
     case 'serialize':
       then((done) => {
-        const data = screen.serializer.serialize({ scrollback: screen.scrollback });
+        const data =
+          (message.what === 'modes' ? modesOf(term) : screen.serializer.serialize({ scrollback: screen.scrollback })) +
+          unserializedModesOf(screen.unserialized);
         post({
           type: 'serialized',
           request: message.request,

@@ -50,6 +50,11 @@ export interface SessionRecord {
   /** Last 8 KB of output, base64 (bytes, not text). */
   lastOutput?: string;
   baseUrl?: string;
+  /**
+   * Modes a tmux-backed program set that tmux does not show (bracketed
+   * paste, focus reports), kept at a graceful daemon stop for the next one.
+   */
+  heldModes?: string;
 }
 
 export interface SessionEvents {
@@ -324,7 +329,13 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   /** Stop watching, leave the program running (tmux-backed, at daemon shutdown). */
-  detachBackend(): void {
+  async leaveRunning(): Promise<void> {
+    if (this.emulatorOpen) {
+      // Bounded: a stuck emulator thread must not hold up the daemon's exit.
+      const timeout = new Promise<string>((resolve) => setTimeout(resolve, 1000, '').unref());
+      const modes = await Promise.race([this.emulator.modes(this.id), timeout]);
+      this.record.heldModes = modes.match(/\x1b\[\?(?:2004|1004)h/g)?.join('');
+    }
     this.backend?.detach();
   }
 

@@ -227,11 +227,8 @@ export class SessionManager {
 
   /** At shutdown: direct sessions end, tmux-backed ones keep running for the next daemon. */
   async shutdown(): Promise<void> {
-    const direct = [...this.sessions.values()].filter((s) => s.running && !s.record.tmuxSessionName);
-    for (const session of this.sessions.values()) {
-      if (session.running && session.record.tmuxSessionName) session.detachBackend();
-    }
-    await Promise.all(direct.map((s) => s.stop()));
+    const running = [...this.sessions.values()].filter((s) => s.running);
+    await Promise.all(running.map((s) => (s.record.tmuxSessionName ? s.leaveRunning() : s.stop())));
     this.saveNow();
     this.saving = false;
   }

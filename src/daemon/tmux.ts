@@ -33,6 +33,24 @@ const TRANSPARENT_CONFIG = [
   'unbind -a -T root',
 ].join('\n');
 
+/**
+ * Pane modes tmux shows as formats, with the sequences that set and reset
+ * them; the last set mouse encoding wins, so SGR comes after UTF-8.
+ */
+const PANE_MODES: Array<[format: string, set: string, reset: string]> = [
+  ['cursor_flag', '', '\x1b[?25l'],
+  ['keypad_cursor_flag', '\x1b[?1h', ''],
+  ['keypad_flag', '\x1b=', ''],
+  ['mouse_standard_flag', '\x1b[?1000h', ''],
+  ['mouse_button_flag', '\x1b[?1002h', ''],
+  ['mouse_all_flag', '\x1b[?1003h', ''],
+  ['mouse_utf8_flag', '\x1b[?1005h', ''],
+  ['mouse_sgr_flag', '\x1b[?1006h', ''],
+];
+const PANE_STATE_FORMAT = ['history_size', 'cursor_y', 'cursor_x', 'alternate_on', ...PANE_MODES.map(([f]) => f)]
+  .map((format) => `#{${format}}`)
+  .join(' ');
+
 export interface PaneState {
   dead: boolean;
   /** A pipe-pane command is running for the pane. */
@@ -99,20 +117,32 @@ export class TmuxServer {
     return panes;
   }
 
-  /** What tmux holds of a pane: history and screen, with escapes, as terminal lines. */
+  /**
+   * What tmux holds of a pane, as output that recreates it: history and
+   * screen with their escapes, the cursor, and the terminal modes the program
+   * set (those tmux shows as formats; bracketed paste and focus reports it
+   * does not show).
+   */
   async capture(name: string): Promise<Buffer> {
-    const [result, cursor] = await Promise.all([
+    const [result, state] = await Promise.all([
       this.run(['capture-pane', '-p', '-e', '-S', '-', '-t', name]),
-      this.run(['display-message', '-p', '-t', name, '#{history_size} #{cursor_y} #{cursor_x}']),
+      this.run(['display-message', '-p', '-t', name, PANE_STATE_FORMAT]),
     ]);
     if (!result.ok) return Buffer.alloc(0);
     const lines = result.stdout.split('\n');
-    const [history, y, x] = cursor.stdout.trim().split(' ').map(Number);
-    if (!cursor.ok || history === undefined || y === undefined || x === undefined) {
+    const [history, y, x, alternate, ...flags] = state.stdout.trim().split(' ').map(Number);
+    if (!state.ok || history === undefined || y === undefined || x === undefined || alternate === undefined) {
       return Buffer.from(result.stdout.replace(/\n+$/, '').replace(/\n/g, '\r\n'));
     }
-    // Up to the cursor's line, then the cursor's column: output goes on from there.
-    return Buffer.from(lines.slice(0, history + y + 1).join('\r\n') + `\r\x1b[${x + 1}G`);
+    const modes = PANE_MODES.map(([, set, reset], i) => (flags[i] === 1 ? set : reset)).join('');
+    if (!alternate) {
+      // Up to the cursor's line, then the cursor's column: output goes on from there.
+      return Buffer.from(lines.slice(0, history + y + 1).join('\r\n') + `\r\x1b[${x + 1}G` + modes);
+    }
+    // A full-screen program: the main history, then its own screen.
+    const main = lines.slice(0, history).join('\r\n');
+    const screen = lines.slice(history, history + y + 1).join('\r\n');
+    return Buffer.from(`${main}\r\n\x1b[?1049h\x1b[H${screen}\x1b[${y + 1};${x + 1}H${modes}`);
   }
 
   spawn(record: SessionRecord, args: string[], events: BackendEvents, terminal: boolean): TmuxBackend {

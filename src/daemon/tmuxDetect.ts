@@ -108,6 +108,8 @@ async function adoptOne(
   }
   // Captured before the pipe is reopened: a few bytes may fall between, none twice.
   const seed = terminal ? Buffer.alloc(0) : await server.capture(name);
-  await session.adopt(seed, (events) => server.adopt(record, events, terminal));
+  const held = Buffer.from(record.heldModes ?? '', 'latin1');
+  delete record.heldModes;
+  await session.adopt(Buffer.concat([seed, held]), (events) => server.adopt(record, events, terminal));
   log(`adopted ${record.id} (${record.tmuxSessionName}${pane.dead ? ', pane dead' : ''})`);
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import xtermHeadless from '@xterm/headless';
-import { sandboxes, waitFor, ROOT, type Sandbox, type PtyClient, WAIT_FOR_GO } from '../helpers/kojo.js';
+import { sandboxes, waitFor, ROOT, decModes, type Sandbox, type PtyClient, WAIT_FOR_GO } from '../helpers/kojo.js';
 
 const { Terminal } = xtermHeadless;
 const TUI = path.join(ROOT, 'test/fixtures/tui.mjs');
@@ -38,6 +38,7 @@ test('a new attacher gets the screen and the modes set before the last 2 MB', as
   const { term, screen } = await screenOf(client);
   assert.equal(term.modes.bracketedPasteMode, true, 'bracketed paste');
   assert.equal(term.modes.applicationCursorKeysMode, true, 'application cursor keys');
+  assert.match(decModes(client.output), /\?25l/, 'hidden cursor');
   assert.equal(screen[23], 'READY');
   assert.equal(screen[22], `line 029999 ${'.'.repeat(60)}`);
   assert.equal(screen[0], `line 029977 ${'.'.repeat(60)}`);
@@ -65,6 +66,10 @@ test('a full-screen program is shown on reattach, redrawn at an unchanged size, 
   await waitFor(async () => (await screenOf(client)).screen[1]!.includes('size=80x24 redraws='), 10_000, 'final frame');
   const full = await screenOf(client);
   assert.equal(full.alternate, true);
+  // The modes xterm's serializer leaves out: hidden cursor, SGR mouse reports.
+  const modes = decModes(client.output);
+  for (const mode of ['?25l', '?1000h', '?1006h'])
+    assert.ok(modes.includes(mode), `${mode} in ${JSON.stringify(modes)}`);
   assert.match(full.screen[0]!, /^\+-+\+$/);
   assert.match(full.screen[23]!, /^\+-+\+$/);
   client.write('q');
@@ -76,6 +81,10 @@ test('a full-screen program is shown on reattach, redrawn at an unchanged size, 
   assert.ok(main.lines.includes('left fullscreen'));
   client.write('\x1c');
   assert.equal(await client.waitForExit(), 0);
+  // The user's terminal is given its cursor and plain mouse back.
+  const restored = decModes(client.output);
+  for (const mode of ['?25h', '?1000l', '?1006l'])
+    assert.ok(restored.includes(mode), `${mode} in ${JSON.stringify(restored)}`);
 });
 
 test('three attachers of different sizes: the latest resize wins and each is redrawn at it', async () => {

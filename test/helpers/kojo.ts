@@ -8,10 +8,18 @@ import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
 import { execa } from 'execa';
 import { PtyBackend } from '../../src/daemon/ptyBackend.js';
+import { ModeTracker } from '../../src/daemon/modeTracker.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const KOJO_BIN = path.join(ROOT, 'bin/kojo');
 export const FIXTURE_BIN = path.join(ROOT, 'test/fixtures/bin');
+
+/** The last state of each DEC private mode in what a terminal was sent, e.g. '\x1b[?25l'. */
+export function decModes(output: Buffer): string {
+  const tracker = new ModeTracker();
+  tracker.scan(output);
+  return tracker.take();
+}
 
 /** Shell: wait in the session, printing nothing, until the test creates the file `go` in the work dir. */
 export const WAIT_FOR_GO = 'while [ ! -e go ]; do sleep 0.02; done';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { sandboxes, waitFor, alive, KOJO_BIN, type Sandbox, WAIT_FOR_GO } from '../helpers/kojo.js';
+import { sandboxes, waitFor, alive, decModes, KOJO_BIN, ROOT, type Sandbox, WAIT_FOR_GO } from '../helpers/kojo.js';
 
 const box = sandboxes();
 
@@ -83,6 +83,46 @@ test('kill -9 of the daemon: tmux sessions keep running and their output before 
     term.write('\x1c');
     assert.equal(await term.waitForExit(), 0);
   }
+});
+
+test('after kill -9 of the daemon, a full-screen program is shown with the modes it set', async () => {
+  const b = await box();
+  const id = await newSession(b, [
+    'exec',
+    '--',
+    process.execPath,
+    path.join(ROOT, 'test/fixtures/tui.mjs'),
+    'fullscreen',
+  ]);
+  await waitFor(() => fs.existsSync(path.join(b.dir, 'redraws')), 10_000, 'first draw');
+  await crashDaemon(b);
+  const term = b.attachPty(['attach', id]); // restarts the daemon, which adopts it from tmux
+  await term.waitForText('FULLSCREEN');
+  // Alternate screen, hidden cursor, mouse reports in SGR encoding: as tmux holds them.
+  const modes = decModes(term.output);
+  for (const mode of ['?1049h', '?25l', '?1000h', '?1006h'])
+    assert.ok(modes.includes(mode), `${mode} in ${JSON.stringify(modes)}`);
+  term.write('\x1c');
+  assert.equal(await term.waitForExit(), 0);
+});
+
+test('after a graceful daemon stop, bracketed paste (which tmux does not show) is still on for the next attacher', async () => {
+  const b = await box();
+  const script = `printf '\\033[?2004h'; echo ready; while read -r l; do echo "got:$l"; done`;
+  const id = await newSession(b, ['exec', '--', 'bash', '-c', script]);
+  const first = b.attachPty(['attach', id]);
+  await first.waitForText('ready');
+  assert.match(decModes(first.output), /\?2004h/);
+  first.write('\x1c');
+  assert.equal(await first.waitForExit(), 0);
+  assert.equal((await b.run(['daemon', 'stop'])).exitCode, 0);
+  const term = b.attachPty(['attach', id]); // a new daemon adopts it
+  await term.waitForText('ready');
+  assert.match(decModes(term.output), /\?2004h/, 'bracketed paste after the restart');
+  term.write('\x1b[200~pasted\x1b[201~\r');
+  await term.waitForText('got:\x1b[200~pasted\x1b[201~');
+  term.write('\x1c');
+  assert.equal(await term.waitForExit(), 0);
 });
 
 test('a session that exits while the daemon is down is shown with its real exit code', async () => {
