@@ -4,7 +4,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { JSONRPCClient, type JSONRPCRequest, type JSONRPCResponse } from 'json-rpc-2.0';
-import { statePaths, type StatePaths } from '../shared/paths.js';
+import { socketPathProblem, statePaths, type StatePaths } from '../shared/paths.js';
 import { KOJO_VERSION, PROTOCOL_VERSION } from '../shared/version.js';
 import { DAEMON_START_TIMEOUT_MS, MAX_CONTROL_FRAME_BYTES } from '../shared/limits.js';
 import { LineReader } from '../shared/lineReader.js';
@@ -69,6 +69,8 @@ export class DaemonClient {
 /** Connects to the daemon, starting it first when none answers. */
 export async function connectDaemon(options: { autostart?: boolean } = {}): Promise<DaemonClient> {
   const paths = statePaths();
+  const problem = socketPathProblem(paths);
+  if (problem) throw new CliError(problem);
   let socket = await tryConnect(paths.socket);
   if (!socket) {
     if (options.autostart === false) throw new CliError('the kojo daemon is not running');

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type net from 'node:net';
-import { statePaths } from '../shared/paths.js';
+import { socketPathProblem, statePaths } from '../shared/paths.js';
 import { KOJO_VERSION, PROTOCOL_VERSION } from '../shared/version.js';
 import type { HelloResult } from '../shared/protocol.js';
 import { listenExclusive } from './socketLock.js';
@@ -27,6 +27,8 @@ export async function runDaemon(): Promise<number> {
 
 async function serve(): Promise<number> {
   const paths = statePaths();
+  const problem = socketPathProblem(paths);
+  if (problem) throw new Error(problem);
   fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
   fs.mkdirSync(paths.runDir, { recursive: true, mode: 0o700 });
   fs.chmodSync(paths.runDir, 0o700);

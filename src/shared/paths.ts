@@ -15,6 +15,16 @@ export interface StatePaths {
   takeoverLock: string;
 }
 
+/** A Unix socket's path has room for 108 bytes on Linux (104 elsewhere), its final NUL included. */
+const MAX_SOCKET_PATH_BYTES = process.platform === 'linux' ? 107 : 103;
+
+/** Why the sockets cannot live under this state directory, if they cannot. */
+export function socketPathProblem(paths: StatePaths): string | undefined {
+  const bytes = Buffer.byteLength(paths.socket); // tmux.sock beside it is as long
+  if (bytes <= MAX_SOCKET_PATH_BYTES) return undefined;
+  return `the state directory's path is too long for a socket (${paths.socket} is ${bytes} bytes, at most ${MAX_SOCKET_PATH_BYTES}); set KOJO_HOME to a shorter directory`;
+}
+
 export function statePaths(env: NodeJS.ProcessEnv = process.env): StatePaths {
   const explicit = env.KOJO_HOME;
   const dataDir = explicit ? path.resolve(explicit) : envPaths('kojo', { suffix: '' }).data;

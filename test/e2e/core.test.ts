@@ -129,6 +129,18 @@ test('errors a user can hit give one clear line and the right status', async () 
   assert.ok(ambiguous.stderr.includes(first) && ambiguous.stderr.includes(second));
 });
 
+test('a state directory too long for a socket is said at once, and no daemon is left trying', async () => {
+  const b = await box();
+  const home = path.join(b.dir, 'x'.repeat(120));
+  const r = await b.run(['ls'], { env: { KOJO_HOME: home } });
+  assert.equal(r.exitCode, 1);
+  assert.match(
+    r.stderr,
+    /^kojo: the state directory's path is too long for a socket \(.*kojo\.sock is \d+ bytes, at most 10\d\); set KOJO_HOME to a shorter directory$/,
+  );
+  assert.equal(fs.existsSync(home), false, 'nothing created');
+});
+
 test('garbage, oversized frames and unknown methods get errors; the daemon keeps serving', async () => {
   const b = await box();
   await b.run(['ls']);
