@@ -107,11 +107,12 @@ export function tryConnect(socketPath: string): Promise<net.Socket | undefined> 
   });
 }
 
-/** Starts `kojo daemon run` detached from this terminal, logging to the daemon log. */
+/** Starts the daemon (what `kojo daemon run` runs) detached from this terminal, logging to the daemon log. */
 export function startDaemon(paths: StatePaths): void {
   fs.mkdirSync(path.dirname(paths.log), { recursive: true, mode: 0o700 });
   const log = fs.openSync(paths.log, 'a', 0o600);
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'daemon', 'run'], {
+  // The daemon's own bundle beside this one.
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./daemon.js', import.meta.url))], {
     detached: true,
     stdio: ['ignore', log, log],
     cwd: '/',

@@ -31,7 +31,7 @@ test('ten parallel commands autostart exactly one daemon', async () => {
         try {
           const cmd = fs.readFileSync(`/proc/${p}/cmdline`, 'utf8');
           const env = fs.readFileSync(`/proc/${p}/environ`, 'utf8');
-          return cmd.includes('daemon\0run') && env.includes(`KOJO_HOME=${b.home}\0`);
+          return cmd.includes('dist/daemon.js') && env.includes(`KOJO_HOME=${b.home}\0`);
         } catch {
           return false;
         }

@@ -82,8 +82,7 @@ export function register(program: Command): void {
     .command('run')
     .description('run the daemon in the foreground (for systemd or launchd)')
     .action(async () => {
-      const { runDaemon } = await import('../../daemon/main.js');
-      process.exitCode = await runDaemon();
+      await import('../../daemon/entry.js'); // Serves until the daemon ends.
     });
 
   daemon
