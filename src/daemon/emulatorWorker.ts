@@ -19,8 +19,17 @@ interface Screen {
   unserialized: Map<number, boolean>;
 }
 
-/** DEC private modes the serialize addon does not restore: cursor visibility, mouse report encodings. */
-const UNSERIALIZED_MODES = new Set([25, 1005, 1006, 1015, 1016]);
+/**
+ * DEC private modes the serialize addon does not restore, with their power-on
+ * state: cursor visibility, mouse report encodings.
+ */
+const UNSERIALIZED_MODES = new Map([
+  [25, true],
+  [1005, false],
+  [1006, false],
+  [1015, false],
+  [1016, false],
+]);
 
 const screens = new Map<string, Screen>();
 const port = parentPort!;
@@ -58,13 +67,10 @@ function followUnserializedModes(term: Term, modes: Map<number, boolean>): void 
   }
 }
 
-/** The sequences that put the unserialized modes back; the defaults need none. */
+/** The sequences that put the unserialized modes back; those in their power-on state need none. */
 function unserializedModesOf(modes: Map<number, boolean>): string {
   let out = '';
-  for (const [mode, set] of modes) {
-    if (mode === 25) out += set ? '' : '\x1b[?25l';
-    else if (set) out += `\x1b[?${mode}h`;
-  }
+  for (const [mode, set] of modes) if (set !== UNSERIALIZED_MODES.get(mode)) out += `\x1b[?${mode}${set ? 'h' : 'l'}`;
   return out;
 }
 
