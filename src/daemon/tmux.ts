@@ -3,6 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
+import { execFile } from 'node:child_process';
 import { spawn as spawnPty, type IPty } from 'node-pty';
 import type { StatePaths } from '../shared/paths.js';
 import type { Backend, BackendEvents } from './backend.js';
@@ -11,6 +12,8 @@ import { ControlClient } from './tmuxControl.js';
 import { EndMarker } from './endMarker.js';
 import { signalName } from './signals.js';
 
+/** Room for a command's output: capture-pane of a full history. */
+const TMUX_OUTPUT_MAX_BYTES = 64 * 1024 * 1024;
 /** How often pane death is looked for. */
 const POLL_MS = 500;
 /** Pipe silence that shows tmux has written out a dead pane's last output. */
@@ -84,13 +87,17 @@ export class TmuxServer {
   }
 
   /** Runs one tmux command on kojo's server. */
-  async run(args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
-    const result = await execa(this.tmuxPath, ['-S', this.paths.tmuxSocket, '-f', this.config, ...args], {
-      reject: false,
-      stdin: 'ignore',
-      env: { TMUX: '' },
+  run(args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+    // Plain execFile: the poll runs this twice a second per daemon, and execa's
+    // extra machinery per call showed up as daemon memory.
+    return new Promise((resolve) => {
+      execFile(
+        this.tmuxPath,
+        ['-S', this.paths.tmuxSocket, '-f', this.config, ...args],
+        { env: { ...process.env, TMUX: '' }, maxBuffer: TMUX_OUTPUT_MAX_BYTES },
+        (error, stdout, stderr) => resolve({ ok: !error, stdout: stdout.replace(/\n$/, ''), stderr }),
+      );
     });
-    return { ok: result.exitCode === 0, stdout: result.stdout, stderr: result.stderr };
   }
 
   /** The first pane of every tmux session, by session name. */
