@@ -4,7 +4,7 @@ import { ErrorCode, KojoError } from '../shared/errors.js';
 import { newSessionId, isSessionId } from '../shared/ids.js';
 import { TOOL_EXECUTABLE, TOOL_NAMES, type CreateParams, type ToolName } from '../shared/protocol.js';
 import { findExecutable } from '../shared/executables.js';
-import type { TmuxServer } from './tmux.js';
+import type { TmuxServer } from './tmuxServer.js';
 import type { EmulatorHost } from './emulatorHost.js';
 import { PtyBackend } from './ptyBackend.js';
 import { Session, type BackendFactory, type SessionRecord } from './session.js';

@@ -3,7 +3,8 @@ import { execa } from 'execa';
 import type { StatePaths } from '../shared/paths.js';
 import { findExecutable } from '../shared/executables.js';
 import type { Session } from './session.js';
-import { TmuxServer, exitOf, type PaneState } from './tmux.js';
+import { TmuxServer } from './tmuxServer.js';
+import { exitOf, type PaneState } from './tmuxBackend.js';
 import { TerminalChildren } from './terminals.js';
 import { TOOLS } from './tools.js';
 
