@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { statePaths } from '../shared/paths.js';
-import { MAX_CONTROL_FRAME_BYTES } from '../shared/limits.js';
+import { MAX_CONTROL_FRAME_BYTES, RAW_ATTACHER_QUEUE_BYTES } from '../shared/limits.js';
 import { encodeDetach, encodeInput, encodeResize } from '../shared/attachStream.js';
 import { RESET_MODES } from '../shared/terminal.js';
 import { ScreenState } from './screenState.js';
@@ -29,6 +29,8 @@ export async function attach(ref: string, options: AttachOptions): Promise<numbe
   socket.setNoDelay(true);
 
   const { stdin, stdout } = process;
+  // Not a terminal (a file, a pipe): the recorded bytes, then live, exactly.
+  const raw = !stdout.isTTY;
   const size = (): { cols: number; rows: number } => ({
     cols: stdout.isTTY ? stdout.columns : 80,
     rows: stdout.isTTY ? stdout.rows : 24,
@@ -38,7 +40,7 @@ export async function attach(ref: string, options: AttachOptions): Promise<numbe
       jsonrpc: '2.0',
       id: 1,
       method: 'session.attach',
-      params: { session: ref, ...size(), readOnly: options.readOnly, replay: stdout.isTTY ? 'screen' : 'raw' },
+      params: { session: ref, ...size(), readOnly: options.readOnly, replay: raw ? 'raw' : 'screen' },
     }) + '\n',
   );
   const { result, rest } = await handshake(socket);
@@ -118,7 +120,7 @@ export async function attach(ref: string, options: AttachOptions): Promise<numbe
     socket.on('error', () => undefined);
     socket.on('close', () => {
       if (finished) return;
-      void explainEnd(result.id).then(({ status, notice }) => finish(status, notice));
+      void explainEnd(result.id, raw).then(({ status, notice }) => finish(status, notice));
     });
   });
 }
@@ -140,8 +142,8 @@ function stty(args: string[]): void {
   }
 }
 
-/** The stream ended without a detach: the session ended, or the daemon did. */
-async function explainEnd(id: string): Promise<{ status: number; notice: string }> {
+/** The stream ended without a detach: the session ended, the daemon did, or it dropped a raw reader. */
+async function explainEnd(id: string, raw: boolean): Promise<{ status: number; notice: string }> {
   let client: DaemonClient | undefined;
   try {
     client = await connectDaemon({ autostart: false });
@@ -149,6 +151,13 @@ async function explainEnd(id: string): Promise<{ status: number; notice: string 
     if (info.status === 'exited') {
       const how = info.exitSignal ? `killed by ${info.exitSignal}` : `exited with code ${info.exitCode ?? '?'}`;
       return { status: info.exitCode ?? 1, notice: `[session ${id} ${how}]` };
+    }
+    if (raw) {
+      const limit = RAW_ATTACHER_QUEUE_BYTES / (1024 * 1024);
+      return {
+        status: 1,
+        notice: `kojo: fell over ${limit} MB behind ${id}'s output and was dropped (a raw stream cannot skip bytes)`,
+      };
     }
     return { status: 1, notice: `kojo: the daemon closed the connection to ${id}` };
   } catch {

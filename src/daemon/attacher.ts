@@ -6,7 +6,9 @@ import { ATTACHER_QUEUE_BYTES, RAW_ATTACHER_QUEUE_BYTES } from '../shared/limits
  * to its socket; while a replay is being prepared, output is queued; when the
  * socket's backlog passes ATTACHER_QUEUE_BYTES the terminal is "lagging":
  * output is discarded until the socket drains, then it is resynchronised from
- * the emulated screen (as tmux does). The session never waits for it.
+ * the emulated screen (as tmux does). A raw attacher (a byte stream, not a
+ * screen) is dropped instead: a screen spliced into its bytes would corrupt
+ * them. The session never waits for either.
  */
 export class Attacher {
   private state: 'replaying' | 'live' | 'lagging' | 'finished' = 'replaying';
@@ -20,7 +22,7 @@ export class Attacher {
   constructor(
     readonly socket: Socket,
     readonly readOnly: boolean,
-    raw: boolean,
+    private readonly raw: boolean,
     private readonly resync: (attacher: Attacher) => void,
   ) {
     this.limit = raw ? RAW_ATTACHER_QUEUE_BYTES : ATTACHER_QUEUE_BYTES;
@@ -34,6 +36,7 @@ export class Attacher {
     switch (this.state) {
       case 'live':
         if (this.socket.writableLength > this.limit) {
+          if (this.raw) return this.drop();
           this.state = 'lagging';
           this.socket.once('drain', () => this.resync(this));
           return;
@@ -44,6 +47,7 @@ export class Attacher {
         this.queued.push(chunk);
         this.queuedBytes += chunk.length;
         if (this.queuedBytes > this.limit) {
+          if (this.raw) return this.drop();
           // Too much went by during the replay: the next replay covers it.
           this.queued = [];
           this.queuedBytes = 0;
@@ -92,6 +96,13 @@ export class Attacher {
     }
     this.state = 'finished';
     this.socket.end();
+  }
+
+  /** The stream cannot be kept whole: end it here, what is unsent with it. */
+  private drop(): void {
+    this.state = 'finished';
+    this.queued = [];
+    this.socket.destroy();
   }
 
   /** Last words for a terminal that lagged behind a session that has ended. */

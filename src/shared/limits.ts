@@ -13,7 +13,8 @@ export const LAST_OUTPUT_BYTES = 8 * 1024;
 export const ATTACHER_QUEUE_BYTES = 2 * 1024 * 1024;
 /**
  * The same for a raw attacher (`kojo attach s > file`): a byte stream, not a
- * screen, so it is given far more room before it must be resynchronised.
+ * screen, so it is given far more room; past it, it is dropped (a screen
+ * spliced into its bytes would corrupt them).
  */
 export const RAW_ATTACHER_QUEUE_BYTES = 64 * 1024 * 1024;
 /** Bytes handed to the emulator thread and not yet parsed before it stands aside. */

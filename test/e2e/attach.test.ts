@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { execa } from 'execa';
 import { sandboxes, waitFor, KOJO_BIN, type Sandbox, type PtyClient, WAIT_FOR_GO } from '../helpers/kojo.js';
 
@@ -130,6 +131,41 @@ for (const backend of ['direct', 'tmux'] as const)
     const ringReplay = Buffer.from(replay.stdout);
     assert.ok(ringReplay.equals(data.subarray(data.length - 1024 * 1024)), 'ring holds the last 1 MB');
   });
+
+test('a raw reader that falls over 64 MB behind is dropped with a message, never fed a screen', async () => {
+  const b = await box();
+  const script = `stty raw -opost -echo; ${WAIT_FOR_GO}; head -c 100000000 /dev/zero; sleep 600`;
+  const id = (await b.run(['new', 'exec', '--direct', '--', 'bash', '-c', script])).stdout.trim();
+  // `kojo attach id | reader` whose reader stops reading: nothing consumes the pipe yet.
+  const reader = spawn(KOJO_BIN, ['attach', id], { env: b.env, cwd: b.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => reader.on('exit', (code) => resolve(code)));
+  let stderr = '';
+  reader.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  try {
+    await waitFor(async () => (await attachedCount(b, id)) === 1, 10_000, 'attach');
+    fs.writeFileSync(path.join(b.dir, 'go'), '');
+    await waitFor(async () => (await attachedCount(b, id)) === 0, 60_000, 'the reader dropped');
+    // The reader reads again: it gets the program's bytes only, then the end.
+    let received = 0;
+    let foreign = false;
+    reader.stdout.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (chunk.some((byte) => byte !== 0)) foreign = true;
+    });
+    assert.equal(await exited, 1);
+    assert.match(
+      stderr,
+      new RegExp(
+        `^kojo: fell over 64 MB behind ${id}'s output and was dropped \\(a raw stream cannot skip bytes\\)\n$`,
+      ),
+    );
+    assert.ok(received > 0 && received < 100_000_000, `received ${received}`);
+    assert.equal(foreign, false, "nothing but the program's bytes");
+    assert.equal((await b.run(['ls', '-q'])).stdout.trim(), id, 'the session runs on');
+  } finally {
+    reader.kill('SIGKILL');
+  }
+});
 
 test('the terminal size reaches the program, and the latest resize wins', async () => {
   const b = await box();
