@@ -156,6 +156,18 @@ test('exit codes come out right when program and pipe end together, many times o
   for (const [id, code] of ids) assert.equal(byId.get(id), code, id);
 });
 
+test('a program killed by a signal ends as killed by it; an exit code of 148 stays a code', async () => {
+  const b = await box();
+  const killed = await newSession(b, ['exec', '--', 'bash', '-c', 'echo bye; kill -TERM $$']);
+  const coded = await newSession(b, ['exec', '--', 'bash', '-c', 'exit 148']);
+  await waitFor(async () => (await list(b)).every((s) => s.status === 'exited'), 20_000, 'both exited');
+  const byId = new Map((await list(b)).map((s) => [s.id, s]));
+  assert.equal(byId.get(killed)!.exitCode, 143);
+  assert.equal(byId.get(killed)!.exitSignal, 'SIGTERM');
+  assert.equal(byId.get(coded)!.exitCode, 148);
+  assert.equal(byId.get(coded)!.exitSignal, undefined);
+});
+
 test('a lost output pipe is noticed and re-established', async () => {
   const b = await box();
   const id = await newSession(b, ['exec', '--', 'bash', '-c', 'while read -r l; do echo "got:$l"; done']);
