@@ -81,6 +81,9 @@ port.on('message', (message: ToEmulator) => {
       rows: message.rows,
       scrollback: message.scrollback,
       allowProposedApi: true,
+      // Programs print bytes that are no terminal sequence (binary files):
+      // xterm would log a parsing error for each into the daemon log.
+      logLevel: 'off',
     });
     const serializer = new SerializeAddon();
     term.loadAddon(serializer);
