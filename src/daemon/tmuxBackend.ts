@@ -33,7 +33,7 @@ export interface PaneState {
  * kernel may not yet have handed it the program's last output (measured: the
  * last 3–11 KB of a 3 MB write lost in about 1 run of 9 on a busy machine;
  * none in 40 with the grace). It then ends as the program did: same code, or
- * killed by the same signal. Ctrl-C and Ctrl-\ reach the program only.
+ * killed by the same signal. Ctrl-C and Ctrl-\ end the program, never the shell.
  */
 function outliveProgram(program: string): string[] {
   return [
