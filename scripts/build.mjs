@@ -61,7 +61,7 @@ await Promise.all([
   build({ ...commonjs, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' } }),
   build({
     ...esm,
-    entryPoints: { daemon: 'src/daemon/entry.ts', emulatorWorker: 'src/daemon/emulatorWorker.ts' },
+    entryPoints: { daemon: 'src/daemon/entry.ts', emulatorWorker: 'src/daemon/emulator/worker.ts' },
     outdir: 'dist',
   }),
   build({

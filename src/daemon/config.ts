@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 import { ErrorCode, KojoError } from '../shared/errors.js';
-import { DEFAULT_CUSTOM_BASE_URL } from './tools.js';
+import { DEFAULT_CUSTOM_BASE_URL } from './agents/tools.js';
 
 /** The keys `kojo config` knows, with their defaults. */
 export const CONFIG_KEYS: Record<string, { default: string; check?: (value: string) => string | undefined }> = {

@@ -3,15 +3,15 @@ import type net from 'node:net';
 import { socketPathProblem, statePaths } from '../shared/paths.js';
 import { KOJO_VERSION, PROTOCOL_VERSION } from '../shared/version.js';
 import type { HelloResult } from '../shared/protocol.js';
-import { listenExclusive } from './socketLock.js';
-import { ControlServer } from './server.js';
-import { SessionManager } from './sessionManager.js';
-import { Store } from './store.js';
+import { listenExclusive } from './control/socketLock.js';
+import { ControlServer } from './control/server.js';
+import { SessionManager } from './session/manager.js';
+import { Store } from './session/store.js';
 import { Config } from './config.js';
-import { EmulatorHost } from './emulatorHost.js';
+import { EmulatorHost } from './emulator/host.js';
 import { log } from './logger.js';
 import { onShutdownSignal } from './signals.js';
-import { detectTmux } from './tmuxDetect.js';
+import { detectTmux } from './backends/tmux/provider.js';
 
 /** `kojo daemon run`: serve until SIGINT/SIGTERM or `kojo daemon stop`. */
 export async function runDaemon(): Promise<number> {
@@ -48,7 +48,9 @@ async function serve(): Promise<number> {
 
   const store = new Store(paths.store);
   const config = new Config(paths.config);
-  const emulator = new EmulatorHost(new URL('./emulatorWorker.js', import.meta.url));
+  const emulator = new EmulatorHost(
+    new URL('./emulatorWorker.js', import.meta.url) /* dist/emulatorWorker.js beside dist/daemon.js */,
+  );
   const tmux = await detectTmux(paths, log);
   const manager = new SessionManager({ store, config, emulator, tmux: tmux.server, log });
 

@@ -7,8 +7,8 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
 import { execa } from 'execa';
-import { PtyBackend } from '../../src/daemon/ptyBackend.js';
-import { ModeTracker } from '../../src/daemon/modeTracker.js';
+import { PtyBackend } from '../../src/daemon/backends/pty.js';
+import { ModeTracker } from '../../src/shared/modeTracker.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const KOJO_BIN = path.join(ROOT, 'bin/kojo');

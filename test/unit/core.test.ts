@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ScrollbackRing } from '../../src/daemon/scrollbackRing.js';
+import { ScrollbackRing } from '../../src/daemon/session/ring.js';
 import { FrameDecoder, FrameType, encodeDetach, encodeInput, encodeResize } from '../../src/shared/attachStream.js';
 import { DetachMatcher, parseDetachKeys } from '../../src/cli/detachKeys.js';
-import { TOOLS, dropOption } from '../../src/daemon/tools.js';
+import { TOOLS, dropOption } from '../../src/daemon/agents/tools.js';
 import { newSessionId, isSessionId } from '../../src/shared/ids.js';
 import { ScreenState } from '../../src/cli/screenState.js';
-import { tmuxQuoteBytes } from '../../src/daemon/tmuxControl.js';
-import { EndMarker } from '../../src/daemon/endMarker.js';
+import { tmuxQuoteBytes } from '../../src/daemon/backends/tmux/controlClient.js';
+import { EndMarker } from '../../src/daemon/backends/endMarker.js';
 
 test('the scrollback ring grows as it fills, then keeps the last bytes in order', () => {
   const ring = new ScrollbackRing(10);

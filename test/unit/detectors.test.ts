@@ -4,10 +4,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { YoloDetector, normaliseForYolo } from '../../src/daemon/yoloDetector.js';
-import { ToolSessionIdDetector } from '../../src/daemon/toolSessionIdDetector.js';
-import { AttachmentDetector, findMediaPaths, mentionsMedia, mimeOf } from '../../src/daemon/attachmentDetector.js';
-import { replaceAnsi } from '../../src/daemon/ansi.js';
+import { YoloDetector, normaliseForYolo } from '../../src/daemon/agents/yoloDetector.js';
+import { ToolSessionIdDetector } from '../../src/daemon/agents/toolSessionIdDetector.js';
+import {
+  AttachmentDetector,
+  findMediaPaths,
+  mentionsMedia,
+  mimeOf,
+} from '../../src/daemon/agents/attachmentDetector.js';
+import { replaceAnsi } from '../../src/shared/ansi.js';
 
 const PROMPTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/prompts');
 const prompt = (name: string): string =>

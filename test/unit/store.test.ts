@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Store } from '../../src/daemon/store.js';
-import type { SessionRecord } from '../../src/daemon/session.js';
+import { Store } from '../../src/daemon/session/store.js';
+import type { SessionRecord } from '../../src/daemon/session/session.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 

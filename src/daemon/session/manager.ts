@@ -1,16 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { ErrorCode, KojoError } from '../shared/errors.js';
-import { newSessionId, isSessionId } from '../shared/ids.js';
-import { TOOL_EXECUTABLE, TOOL_NAMES, type CreateParams, type ToolName } from '../shared/protocol.js';
-import { findExecutable } from '../shared/executables.js';
-import type { TmuxServer } from './tmuxServer.js';
-import type { EmulatorHost } from './emulatorHost.js';
-import { PtyBackend } from './ptyBackend.js';
+import { ErrorCode, KojoError } from '../../shared/errors.js';
+import { newSessionId, isSessionId } from '../../shared/ids.js';
+import { TOOL_EXECUTABLE, TOOL_NAMES, type CreateParams, type ToolName } from '../../shared/protocol.js';
+import { findExecutable } from '../../shared/executables.js';
+import type { TmuxServer } from '../backends/tmux/server.js';
+import type { EmulatorHost } from '../emulator/host.js';
+import { PtyBackend } from '../backends/pty.js';
 import { Session, type BackendFactory, type SessionRecord } from './session.js';
 import type { Store } from './store.js';
-import type { Config } from './config.js';
-import { TOOLS, isToolName, toolArgs } from './tools.js';
+import type { Config } from '../config.js';
+import { TOOLS, isToolName, toolArgs } from '../agents/tools.js';
 
 const DEFAULT_COLS = 80;
 const DEFAULT_ROWS = 24;

@@ -6,13 +6,13 @@ import {
   type JSONRPCRequest,
   type JSONRPCResponse,
 } from 'json-rpc-2.0';
-import { ErrorCode, KojoError } from '../shared/errors.js';
-import { MAX_CONTROL_FRAME_BYTES } from '../shared/limits.js';
-import type { AttachParams, MethodName } from '../shared/protocol.js';
-import { FrameDecoder, FrameType } from '../shared/attachStream.js';
+import { ErrorCode, KojoError } from '../../shared/errors.js';
+import { MAX_CONTROL_FRAME_BYTES } from '../../shared/limits.js';
+import type { AttachParams, MethodName } from '../../shared/protocol.js';
+import { FrameDecoder, FrameType } from '../../shared/attachStream.js';
 import { methods, type MethodContext } from './methods.js';
 import { paramSchemas, describeIssue } from './validate.js';
-import type { SessionManager } from './sessionManager.js';
+import type { SessionManager } from '../session/manager.js';
 
 export type ContextBase = Omit<MethodContext, 'socket' | 'notify'>;
 

@@ -1,5 +1,5 @@
-import { YOLO_TAIL_BYTES } from '../shared/limits.js';
-import { replaceAnsi } from './ansi.js';
+import { YOLO_TAIL_BYTES } from '../../shared/limits.js';
+import { replaceAnsi } from '../../shared/ansi.js';
 
 // Claude Code's approval menus: "Do you want to …?" followed by "1. Yes".
 const APPROVAL_PROMPT = /Do you \S[^\n]*\?[\s\S]{0,200}?1\.\s*Yes/i;

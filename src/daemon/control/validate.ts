@@ -1,7 +1,7 @@
 // Params of every method, checked before any handler runs. The schemas are
 // tied to the shared types so that a change on one side fails to compile.
 import { z } from 'zod';
-import type { Methods, MethodName } from '../shared/protocol.js';
+import type { Methods, MethodName } from '../../shared/protocol.js';
 
 const size = z.number().int().min(1).max(10_000);
 const session = z.string().min(1).max(256);

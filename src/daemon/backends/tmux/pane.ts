@@ -4,12 +4,12 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { spawn as spawnPty, type IPty } from 'node-pty';
-import type { Backend, BackendEvents } from './backend.js';
-import type { SessionRecord } from './session.js';
-import type { TmuxServer } from './tmuxServer.js';
-import { ControlClient } from './tmuxControl.js';
-import { EndMarker } from './endMarker.js';
-import { signalName } from './signals.js';
+import type { Backend, BackendEvents } from '../backend.js';
+import type { SessionRecord } from '../../session/session.js';
+import type { TmuxServer } from './server.js';
+import { ControlClient } from './controlClient.js';
+import { EndMarker } from '../endMarker.js';
+import { signalName } from '../../signals.js';
 
 /** How long a pane's shell outlives its program, for tmux to read the last output. */
 const PANE_EXIT_GRACE_MS = 100;

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { EMULATOR_BACKLOG_BYTES, EMULATOR_QUIET_MS, REPLAY_SCROLLBACK_LINES } from '../shared/limits.js';
-import type { FromEmulator, ToEmulator } from './emulatorMessages.js';
-import { ModeTracker } from './modeTracker.js';
+import { EMULATOR_BACKLOG_BYTES, EMULATOR_QUIET_MS, REPLAY_SCROLLBACK_LINES } from '../../shared/limits.js';
+import type { FromEmulator, ToEmulator } from './messages.js';
+import { ModeTracker } from '../../shared/modeTracker.js';
 
 interface EmulatorState {
   /** Bytes posted to the thread and not yet parsed. */

@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import xtermHeadless from '@xterm/headless';
 import { SerializeAddon } from '@xterm/addon-serialize';
-import type { FromEmulator, ToEmulator } from './emulatorMessages.js';
+import type { FromEmulator, ToEmulator } from './messages.js';
 
 const { Terminal } = xtermHeadless;
 type Term = InstanceType<typeof Terminal>;

@@ -1,4 +1,4 @@
-import { replaceAnsi } from './ansi.js';
+import { replaceAnsi } from '../../shared/ansi.js';
 
 const SESSION_ID_LINE = /session id:\s*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i;
 const CARRY = 512;

@@ -1,10 +1,10 @@
 // Every control method: one table entry, one function (as tmux's commands).
 import path from 'node:path';
 import type { Socket } from 'node:net';
-import { ErrorCode, KojoError } from '../shared/errors.js';
-import { Notification, type Methods, type MethodName, type HelloResult } from '../shared/protocol.js';
-import type { SessionManager } from './sessionManager.js';
-import type { Config } from './config.js';
+import { ErrorCode, KojoError } from '../../shared/errors.js';
+import { Notification, type Methods, type MethodName, type HelloResult } from '../../shared/protocol.js';
+import type { SessionManager } from '../session/manager.js';
+import type { Config } from '../config.js';
 
 export interface MethodContext {
   manager: SessionManager;

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
-import type { StatePaths } from '../shared/paths.js';
-import type { BackendEvents } from './backend.js';
-import type { SessionRecord } from './session.js';
-import { TmuxBackend, type PaneState } from './tmuxBackend.js';
+import type { StatePaths } from '../../../shared/paths.js';
+import type { BackendEvents } from '../backend.js';
+import type { SessionRecord } from '../../session/session.js';
+import { TmuxBackend, type PaneState } from './pane.js';
 
 /** Room for a command's output: capture-pane of a full history. */
 const TMUX_OUTPUT_MAX_BYTES = 64 * 1024 * 1024;

@@ -1,7 +1,7 @@
-import { ErrorCode, KojoError } from '../shared/errors.js';
+import { ErrorCode, KojoError } from '../../shared/errors.js';
 import type { Session } from './session.js';
-import type { SessionManager } from './sessionManager.js';
-import type { TmuxServer } from './tmuxServer.js';
+import type { SessionManager } from './manager.js';
+import type { TmuxServer } from '../backends/tmux/server.js';
 
 /** The whitelisted `kojo tmux <session> <action>` actions: tmux arguments for a target. */
 export const TMUX_ACTIONS: Record<string, (target: string, workDir: string) => string[]> = {

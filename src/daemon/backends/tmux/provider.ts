@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import { execa } from 'execa';
-import type { StatePaths } from '../shared/paths.js';
-import { findExecutable } from '../shared/executables.js';
-import type { Session } from './session.js';
-import { TmuxServer } from './tmuxServer.js';
-import { exitOf, type PaneState } from './tmuxBackend.js';
-import { TerminalChildren } from './terminals.js';
-import { TOOLS } from './tools.js';
+import type { StatePaths } from '../../../shared/paths.js';
+import { findExecutable } from '../../../shared/executables.js';
+import type { Session } from '../../session/session.js';
+import { TmuxServer } from './server.js';
+import { exitOf, type PaneState } from './pane.js';
+import { TerminalChildren } from '../../session/terminals.js';
+import { TOOLS } from '../../agents/tools.js';
 
 /** How this daemon runs sessions: inside tmux when it can, else direct PTYs. */
 export interface TmuxIntegration {

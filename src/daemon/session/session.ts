@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import type { Attachment, SessionInfo, SessionStatus, ToolName, YoloApproval } from '../shared/protocol.js';
+import type { Attachment, SessionInfo, SessionStatus, ToolName, YoloApproval } from '../../shared/protocol.js';
 import {
   ATTACHMENT_TAIL_BYTES,
   LAST_OUTPUT_BYTES,
@@ -9,15 +9,15 @@ import {
   YOLO_RESPONSE_DELAY_MS,
   YOLO_TAIL_BYTES,
   disabled,
-} from '../shared/limits.js';
-import { CLEAR_FOR_REPLAY } from '../shared/terminal.js';
-import type { Backend, BackendEvents } from './backend.js';
-import type { EmulatorHost, SerializedScreen } from './emulatorHost.js';
-import { ScrollbackRing } from './scrollbackRing.js';
+} from '../../shared/limits.js';
+import { CLEAR_FOR_REPLAY } from '../../shared/terminal.js';
+import type { Backend, BackendEvents } from '../backends/backend.js';
+import type { EmulatorHost, SerializedScreen } from '../emulator/host.js';
+import { ScrollbackRing } from './ring.js';
 import { Attacher } from './attacher.js';
-import { YoloDetector } from './yoloDetector.js';
-import { AttachmentDetector, describeAttachment, mentionsMedia } from './attachmentDetector.js';
-import { ToolSessionIdDetector } from './toolSessionIdDetector.js';
+import { YoloDetector } from '../agents/yoloDetector.js';
+import { AttachmentDetector, describeAttachment, mentionsMedia } from '../agents/attachmentDetector.js';
+import { ToolSessionIdDetector } from '../agents/toolSessionIdDetector.js';
 
 const EMULATOR_OFF = disabled('emulator');
 const DETECTORS_OFF = disabled('detectors');

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { ATTACHER_QUEUE_BYTES, RAW_ATTACHER_QUEUE_BYTES } from '../shared/limits.js';
+import { ATTACHER_QUEUE_BYTES, RAW_ATTACHER_QUEUE_BYTES } from '../../shared/limits.js';
 
 /**
  * One attached terminal on the daemon side. Live output is written straight

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { spawn, type IPty } from 'node-pty';
 import type { Backend, BackendEvents, SpawnRequest } from './backend.js';
 import { EndMarker } from './endMarker.js';
-import { signalName } from './signals.js';
+import { signalName } from '../signals.js';
 
 /**
  * A program on a node-pty PTY owned by the daemon.

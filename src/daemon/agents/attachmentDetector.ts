@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Attachment } from '../shared/protocol.js';
-import { replaceAnsi } from './ansi.js';
+import type { Attachment } from '../../shared/protocol.js';
+import { replaceAnsi } from '../../shared/ansi.js';
 
 const MIME_BY_EXTENSION: Record<string, string> = {
   png: 'image/png',

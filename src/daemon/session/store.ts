@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import writeFileAtomic from 'write-file-atomic';
-import { EXITED_SESSION_MAX_AGE_MS } from '../shared/limits.js';
+import { EXITED_SESSION_MAX_AGE_MS } from '../../shared/limits.js';
 import type { SessionRecord } from './session.js';
 
 export type LoadResult =
