@@ -17,6 +17,15 @@ export const TOOL_EXECUTABLE: Record<ToolName, string | undefined> = {
 
 export type SessionStatus = 'running' | 'exited';
 
+/**
+ * What an agent is doing (SPEC §10): starting, working, idle (waits for its
+ * next prompt), asking (a permission or question prompt waits), exited.
+ */
+export const AGENT_STATES = ['starting', 'working', 'idle', 'asking', 'exited'] as const;
+export type AgentState = (typeof AGENT_STATES)[number];
+/** Where the state came from: the agent's own hooks, or the emulated screen. */
+export type StateSource = 'hook' | 'screen';
+
 export interface Attachment {
   path: string;
   name: string;
@@ -58,6 +67,12 @@ export interface SessionInfo {
   /** Number of terminals attached right now. */
   attached: number;
   pid?: number;
+  /** Agent state (SPEC §10); filled by src/daemon/agents. */
+  state?: AgentState;
+  stateSince?: string;
+  stateSource?: StateSource;
+  /** A change to idle/asking not yet seen at any attached terminal. */
+  attention?: boolean;
 }
 
 export interface HelloResult {
