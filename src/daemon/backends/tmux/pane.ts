@@ -172,7 +172,7 @@ export class TmuxPane implements Backend, PaneWatcher {
     this.finishing = true;
     this.server.untrack(this.name);
     await this.drained();
-    // The dead pane kept its status for us; it has told it.
+    // The dead pane kept its status for us; it has told it. (Before onExit: a restart may reuse the name.)
     await this.server.run(['kill-session', '-t', this.name]);
     this.end(code, signal);
   }
