@@ -1,11 +1,11 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import { ErrorCode, KojoError } from '../../shared/errors.js';
 import { newSessionId, isSessionId } from '../../shared/ids.js';
 import { TOOL_EXECUTABLE, TOOL_NAMES, type CreateParams, type ToolName } from '../../shared/protocol.js';
 import { findExecutable } from '../../shared/executables.js';
 import type { EmulatorHost } from '../emulator/host.js';
-import type { AdoptOutcome, BackendProvider, BackendState } from '../backends/backend.js';
+import type { BackendProvider, BackendState } from '../backends/backend.js';
+import { adoptSessions } from './adoption.js';
+import { checkWorkDir, loginShell, sessionEnv } from './programEnv.js';
 import type { PtyProvider } from '../backends/ptyProvider.js';
 import type { TmuxProvider } from '../backends/tmux/provider.js';
 import { Session, type BackendFactory, type SessionRecord } from './session.js';
@@ -179,45 +179,10 @@ export class SessionManager {
     return state.kind === 'tmux' ? this.options.tmux : this.options.pty;
   }
 
-  /**
-   * Sessions stored as running, found again by the provider that holds them:
-   * running ones are watched again, ended ones get their exit status, the
-   * rest are lost. With `cleanOrphans`, providers remove what nobody knows.
-   */
-  async adopt(sessions: Session[], options: { cleanOrphans: boolean }): Promise<void> {
-    const running = sessions.filter((s) => s.running);
-    for (const provider of [this.options.pty, this.options.tmux]) {
-      if (!provider) continue;
-      const mine = running.filter((s) => s.record.backend.kind === provider.kind);
-      const outcomes = await provider.adopt(
-        mine.map(({ record }) => ({
-          id: record.id,
-          state: record.backend,
-          terminal: TOOLS[record.tool]?.terminal ?? false,
-          cwd: record.workDir,
-          cols: record.lastCols,
-          rows: record.lastRows,
-        })),
-        options,
-      );
-      for (const session of mine) await this.apply(session, outcomes.get(session.id) ?? { kind: 'lost' });
-    }
-    // Held by a provider this daemon does not have (tmux gone): nobody can see them.
-    for (const session of running) if (!this.providerOf(session.record.backend)) session.markLost();
-  }
-
-  private async apply(session: Session, outcome: AdoptOutcome): Promise<void> {
-    if (outcome.kind === 'lost') return session.markLost();
-    if (outcome.kind === 'exited') {
-      session.finishUnwatched(outcome.code, outcome.signal, outcome.output);
-      return this.log(`${session.id} ended while the daemon was away (${outcome.signal ?? `code ${outcome.code}`})`);
-    }
-    try {
-      await session.adopt(outcome.seed, outcome.connect);
-    } catch (error) {
-      this.log(`cannot adopt ${session.id}: ${(error as Error).message}`);
-      session.markLost();
-    }
+  /** Sessions stored as running, found again by the provider that holds them (see adoption.ts). */
+  adopt(sessions: Session[], options: { cleanOrphans: boolean }): Promise<void> {
+    const providers: BackendProvider[] = this.options.tmux ? [this.options.pty, this.options.tmux] : [this.options.pty];
+    return adoptSessions(providers, sessions, options, (message) => this.log(message));
   }
 
   // --- stop / remove ------------------------------------------------------
@@ -315,44 +280,4 @@ export class SessionManager {
   private log(message: string): void {
     this.options.log(message);
   }
-}
-
-function checkWorkDir(dir: string): void {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(dir);
-  } catch {
-    throw new KojoError(ErrorCode.BadWorkDir, `no such directory: ${dir}`);
-  }
-  if (!stat.isDirectory()) throw new KojoError(ErrorCode.BadWorkDir, `not a directory: ${dir}`);
-  try {
-    // tmux would quietly start in / instead.
-    fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);
-  } catch {
-    throw new KojoError(ErrorCode.BadWorkDir, `cannot enter directory: ${dir} (permission denied)`);
-  }
-}
-
-/**
- * The caller's environment for a session: TERM defaulted, the caller's own
- * tmux forgotten (a tmux pane gets kojo's server and pane instead), and where
- * the program runs (KOJO_SESSION_ID, KOJO_SESSION_NAME when named).
- */
-export function sessionEnv(
-  callerEnv: Record<string, string>,
-  id: string,
-  name: string | undefined,
-): Record<string, string> {
-  const env = { ...callerEnv };
-  if (!env.TERM) env.TERM = 'xterm-256color';
-  delete env.TMUX;
-  delete env.TMUX_PANE;
-  delete env.KOJO_SESSION_NAME;
-  env.KOJO_SESSION_ID = id;
-  if (name !== undefined) env.KOJO_SESSION_NAME = name;
-  return env;
-}
-
-function loginShell(env: Record<string, string>): string {
-  return env.SHELL || os.userInfo().shell || '/bin/sh';
 }
