@@ -148,6 +148,9 @@ async function explainEnd(id: string, raw: boolean): Promise<{ status: number; n
   try {
     client = await connectDaemon({ autostart: false });
     const info = await client.call('session.get', { session: id });
+    if (info.status === 'exited' && info.lost) {
+      return { status: 1, notice: `[session ${id} lost: it ended with an earlier daemon, exit code unknown]` };
+    }
     if (info.status === 'exited') {
       const how = info.exitSignal ? `killed by ${info.exitSignal}` : `exited with code ${info.exitCode ?? '?'}`;
       return { status: info.exitCode ?? 1, notice: `[session ${id} ${how}]` };

@@ -12,6 +12,8 @@ import { EmulatorHost } from './emulator/host.js';
 import { log } from './logger.js';
 import { onShutdownSignal } from './signals.js';
 import { detectTmux } from './backends/tmux/provider.js';
+import { PtyProvider } from './backends/ptyProvider.js';
+import { TerminalChildren } from './session/terminals.js';
 
 /** `kojo daemon run`: serve until SIGINT/SIGTERM or `kojo daemon stop`. */
 export async function runDaemon(): Promise<number> {
@@ -51,14 +53,16 @@ async function serve(): Promise<number> {
   const emulator = new EmulatorHost(
     new URL('./emulatorWorker.js', import.meta.url) /* dist/emulatorWorker.js beside dist/daemon.js */,
   );
+  // Before any PTY is opened: the tmux server it starts then holds none of our descriptors.
   const tmux = await detectTmux(paths, log);
-  const manager = new SessionManager({ store, config, emulator, tmux: tmux.server, log });
+  const terminals = new TerminalChildren(tmux.provider);
+  const manager = new SessionManager({ store, config, emulator, pty: new PtyProvider(), tmux: tmux.provider, log });
 
   const loaded = store.load();
   let storeProblem: string | undefined;
   if (loaded.ok) {
     const sessions = manager.load(loaded.records);
-    await tmux.adopt(sessions, { cleanOrphans: true });
+    await manager.adopt(sessions, { cleanOrphans: true });
     log(`loaded ${loaded.records.length} session(s) from ${paths.store}`);
   } else {
     storeProblem = loaded.problem;
@@ -101,8 +105,8 @@ async function serve(): Promise<number> {
       config,
       hello,
       shutdown: () => void shutdown('kojo daemon stop'),
-      tmuxOpen: async (ref) => (await tmux.terminals.open(manager, ref)).info(),
-      tmuxAction: (ref, action) => tmux.terminals.action(manager, ref, action),
+      tmuxOpen: async (ref) => (await terminals.open(manager, ref)).info(),
+      tmuxAction: (ref, action) => terminals.action(manager, ref, action),
     },
     manager,
     log,

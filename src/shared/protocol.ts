@@ -61,6 +61,8 @@ export interface SessionInfo {
   toolSessionId?: string;
   parentId?: string;
   tmuxSessionName?: string;
+  /** Exited with an earlier daemon, nobody saw how (no exit code): `kojo ls` shows `lost`. */
+  lost?: boolean;
   lastCols?: number;
   lastRows?: number;
   attachments?: Attachment[];

@@ -23,6 +23,7 @@ function record(id: string, status: 'running' | 'exited', exitedAt?: string): Se
     lastCols: 80,
     lastRows: 24,
     attachments: [],
+    backend: { kind: 'pty' },
     ...(exitedAt && { exitedAt }),
   };
 }

@@ -30,6 +30,7 @@ export function register(program: Command): void {
 
 function status(s: SessionInfo): string {
   if (s.status === 'running') return 'running';
+  if (s.lost) return 'lost';
   if (s.exitSignal) return `exited ${s.exitSignal}`;
   return s.exitCode === undefined ? 'exited ?' : `exited ${s.exitCode}`;
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { spawn, type IPty } from 'node-pty';
-import type { Backend, BackendEvents, SpawnRequest } from './backend.js';
+import type { Backend, BackendEvents, ProgramSpec } from './backend.js';
 import { EndMarker } from './endMarker.js';
 import { signalName } from '../signals.js';
 
@@ -25,7 +25,7 @@ export class PtyBackend implements Backend {
   private killTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    request: SpawnRequest,
+    request: ProgramSpec,
     private readonly events: BackendEvents,
   ) {
     this.pty = spawn(request.file, request.args, {
@@ -95,6 +95,14 @@ export class PtyBackend implements Backend {
 
   detach(): void {
     this.kill();
+  }
+
+  pause(): void {
+    this.pty.pause();
+  }
+
+  resume(): void {
+    this.pty.resume();
   }
 
   private signal(name: NodeJS.Signals): void {

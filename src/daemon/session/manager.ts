@@ -1,12 +1,13 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import { ErrorCode, KojoError } from '../../shared/errors.js';
 import { newSessionId, isSessionId } from '../../shared/ids.js';
 import { TOOL_EXECUTABLE, TOOL_NAMES, type CreateParams, type ToolName } from '../../shared/protocol.js';
 import { findExecutable } from '../../shared/executables.js';
-import type { TmuxServer } from '../backends/tmux/server.js';
 import type { EmulatorHost } from '../emulator/host.js';
-import { PtyBackend } from '../backends/pty.js';
+import type { BackendProvider, BackendState } from '../backends/backend.js';
+import { adoptSessions } from './adoption.js';
+import { checkWorkDir, loginShell, sessionEnv } from './programEnv.js';
+import type { PtyProvider } from '../backends/ptyProvider.js';
+import type { TmuxProvider } from '../backends/tmux/provider.js';
 import { Session, type BackendFactory, type SessionRecord } from './session.js';
 import type { Store } from './store.js';
 import type { Config } from '../config.js';
@@ -19,8 +20,9 @@ export interface ManagerOptions {
   store: Store;
   config: Config;
   emulator: EmulatorHost;
+  pty: PtyProvider;
   /** Present when sessions run inside tmux. */
-  tmux: TmuxServer | undefined;
+  tmux: TmuxProvider | undefined;
   log: (message: string) => void;
 }
 
@@ -74,8 +76,8 @@ export class SessionManager {
     checkWorkDir(params.cwd);
     if (params.name !== undefined) this.checkName(params.name);
     const spec = TOOLS[tool];
-    const env = { ...params.env };
-    if (!env.TERM) env.TERM = 'xterm-256color';
+    const id = newSessionId();
+    const env = sessionEnv(params.env, id, params.name);
     const baseUrl = params.baseUrl ?? this.options.config.get('custom-base-url');
     Object.assign(env, spec.env?.({ baseUrl }));
 
@@ -95,7 +97,7 @@ export class SessionManager {
     if (!command) throw new KojoError(ErrorCode.ToolNotFound, `tool not found: ${program}`);
 
     const start = spec.startArgs(toolArgs(tool, args));
-    const id = newSessionId();
+    const provider = this.options.tmux && !params.direct ? this.options.tmux : this.options.pty;
     const record: SessionRecord = {
       id,
       tool,
@@ -110,17 +112,16 @@ export class SessionManager {
       lastCols: params.cols ?? DEFAULT_COLS,
       lastRows: params.rows ?? DEFAULT_ROWS,
       attachments: [],
+      backend: { kind: provider.kind } as BackendState,
     };
     if (params.name !== undefined) record.name = params.name;
     if (start.toolSessionId) record.toolSessionId = start.toolSessionId;
     if (extra.internal) record.internal = true;
     if (extra.parentId) record.parentId = extra.parentId;
     if (tool === 'custom') record.baseUrl = baseUrl;
-    const useTmux = this.options.tmux !== undefined && !params.direct;
-    if (useTmux) record.tmuxSessionName = `kojo_${id}`;
     const session = this.add(record);
     try {
-      await session.start(this.backendFactory(), start.args);
+      await session.start(this.backendFactory(provider), start.args);
     } catch (error) {
       this.sessions.delete(id);
       throw new KojoError(ErrorCode.SpawnFailed, `cannot start ${program}: ${(error as Error).message}`);
@@ -136,15 +137,12 @@ export class SessionManager {
     const { record } = session;
     const spec = TOOLS[record.tool];
     checkWorkDir(record.workDir);
-    if (record.tmuxSessionName) {
-      if (!this.options.tmux)
-        throw new KojoError(ErrorCode.SpawnFailed, 'this session ran in tmux, which is not available now');
-      // A dead pane may still hold the name.
-      await this.options.tmux.run(['kill-session', '-t', record.tmuxSessionName]);
-    }
+    const provider = this.providerOf(record.backend);
+    if (!provider) throw new KojoError(ErrorCode.SpawnFailed, 'this session ran in tmux, which is not available now');
+    await provider.release(record.backend);
     try {
       await session.start(
-        this.backendFactory(),
+        this.backendFactory(provider),
         spec.restartArgs(toolArgs(record.tool, record.args), record.toolSessionId),
       );
     } catch (error) {
@@ -156,25 +154,35 @@ export class SessionManager {
     return session;
   }
 
-  private backendFactory(): BackendFactory {
+  private backendFactory(provider: BackendProvider): BackendFactory {
     return (session, args, events) => {
       const { record } = session;
-      const terminal = TOOLS[record.tool].terminal ?? false;
-      if (record.tmuxSessionName && this.options.tmux) {
-        return this.options.tmux.spawn(record, args, events, terminal);
-      }
-      return new PtyBackend(
+      const { backend, state } = provider.spawn(
         {
+          sessionId: record.id,
           file: record.command,
-          args: terminal ? ['-l'] : args,
+          args,
           cwd: record.workDir,
           env: record.env,
           cols: record.lastCols,
           rows: record.lastRows,
+          terminal: TOOLS[record.tool].terminal ?? false,
         },
         events,
       );
+      record.backend = state;
+      return backend;
     };
+  }
+
+  private providerOf(state: BackendState): BackendProvider | undefined {
+    return state.kind === 'tmux' ? this.options.tmux : this.options.pty;
+  }
+
+  /** Sessions stored as running, found again by the provider that holds them (see adoption.ts). */
+  adopt(sessions: Session[], options: { cleanOrphans: boolean }): Promise<void> {
+    const providers: BackendProvider[] = this.options.tmux ? [this.options.pty, this.options.tmux] : [this.options.pty];
+    return adoptSessions(providers, sessions, options, (message) => this.log(message));
   }
 
   // --- stop / remove ------------------------------------------------------
@@ -225,10 +233,13 @@ export class SessionManager {
     return session;
   }
 
-  /** At shutdown: direct sessions end, tmux-backed ones keep running for the next daemon. */
+  /** At shutdown: sessions whose provider outlives the daemon keep running for the next one; the rest end. */
   async shutdown(): Promise<void> {
     const running = [...this.sessions.values()].filter((s) => s.running);
-    await Promise.all(running.map((s) => (s.record.tmuxSessionName ? s.leaveRunning() : s.stop())));
+    await Promise.all(
+      running.map((s) => (this.providerOf(s.record.backend)?.outlivesDaemon ? s.leaveRunning() : s.stop())),
+    );
+    this.options.tmux?.close();
     this.saveNow();
     this.saving = false;
   }
@@ -269,18 +280,4 @@ export class SessionManager {
   private log(message: string): void {
     this.options.log(message);
   }
-}
-
-function checkWorkDir(dir: string): void {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(dir);
-  } catch {
-    throw new KojoError(ErrorCode.BadWorkDir, `no such directory: ${dir}`);
-  }
-  if (!stat.isDirectory()) throw new KojoError(ErrorCode.BadWorkDir, `not a directory: ${dir}`);
-}
-
-function loginShell(env: Record<string, string>): string {
-  return env.SHELL || os.userInfo().shell || '/bin/sh';
 }

@@ -11,7 +11,7 @@ import {
   disabled,
 } from '../../shared/limits.js';
 import { CLEAR_FOR_REPLAY } from '../../shared/terminal.js';
-import type { Backend, BackendEvents } from '../backends/backend.js';
+import type { Backend, BackendEvents, BackendState } from '../backends/backend.js';
 import type { EmulatorHost, SerializedScreen } from '../emulator/host.js';
 import { ScrollbackRing } from './ring.js';
 import { Attacher } from './attacher.js';
@@ -43,18 +43,16 @@ export interface SessionRecord {
   exitedAt?: string;
   toolSessionId?: string;
   parentId?: string;
-  tmuxSessionName?: string;
+  /** Which backend holds the program, and that backend's own state. */
+  backend: BackendState;
+  /** It ended with an earlier daemon and nobody saw how (exit code unknown). */
+  lost?: boolean;
   lastCols: number;
   lastRows: number;
   attachments: Attachment[];
   /** Last 8 KB of output, base64 (bytes, not text). */
   lastOutput?: string;
   baseUrl?: string;
-  /**
-   * Modes a tmux-backed program set that tmux does not show (bracketed
-   * paste, focus reports), kept at a graceful daemon stop for the next one.
-   */
-  heldModes?: string;
 }
 
 export interface SessionEvents {
@@ -118,6 +116,7 @@ export class Session extends EventEmitter<SessionEvents> {
     delete record.exitCode;
     delete record.exitSignal;
     delete record.exitedAt;
+    delete record.lost;
     this.yolo = new YoloDetector();
     this.attachmentDetector = new AttachmentDetector(record.workDir, record.env.HOME);
     await this.watch((events) => factory(this, args, events));
@@ -330,13 +329,14 @@ export class Session extends EventEmitter<SessionEvents> {
 
   /** Stop watching, leave the program running (tmux-backed, at daemon shutdown). */
   async leaveRunning(): Promise<void> {
+    let modes = '';
     if (this.emulatorOpen) {
       // Bounded: a stuck emulator thread must not hold up the daemon's exit.
       const timeout = new Promise<string>((resolve) => setTimeout(resolve, 1000, '').unref());
-      const modes = await Promise.race([this.emulator.modes(this.id), timeout]);
-      this.record.heldModes = modes.match(/\x1b\[\?(?:2004|1004)h/g)?.join('');
+      modes = await Promise.race([this.emulator.modes(this.id), timeout]);
     }
-    this.backend?.detach();
+    // The backend keeps what it cannot report itself.
+    this.backend?.detach(modes);
   }
 
   whenExited(): Promise<void> {
@@ -382,6 +382,7 @@ export class Session extends EventEmitter<SessionEvents> {
   /** The program ended with an earlier daemon and nobody saw how. */
   markLost(): void {
     this.record.status = 'exited';
+    this.record.lost = true;
     this.record.exitedAt ??= new Date().toISOString();
     this.emit('change');
   }
@@ -412,7 +413,8 @@ export class Session extends EventEmitter<SessionEvents> {
     if (r.exitedAt !== undefined) info.exitedAt = r.exitedAt;
     if (r.toolSessionId !== undefined) info.toolSessionId = r.toolSessionId;
     if (r.parentId !== undefined) info.parentId = r.parentId;
-    if (r.tmuxSessionName !== undefined) info.tmuxSessionName = r.tmuxSessionName;
+    if (r.backend.kind === 'tmux') info.tmuxSessionName = r.backend.session;
+    if (r.lost) info.lost = true;
     if (this.running && this.backend?.pid !== undefined) info.pid = this.backend.pid;
     return info;
   }

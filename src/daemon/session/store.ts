@@ -64,8 +64,26 @@ function parseStore(text: string): SessionRecord[] {
   const sessions = (data as { sessions: unknown[] }).sessions;
   return sessions.map((entry, index) => {
     if (!isRecord(entry)) throw new Error(`entry ${index} is not a session`);
-    return entry;
+    return migrateBackend(entry);
   });
+}
+
+/** Stores before backends had their own state spread tmux fields over the record. */
+export function migrateBackend(record: SessionRecord): SessionRecord {
+  const old = record as SessionRecord & { tmuxSessionName?: unknown; heldModes?: unknown };
+  if (typeof record.backend !== 'object' || record.backend === null) {
+    record.backend =
+      typeof old.tmuxSessionName === 'string'
+        ? {
+            kind: 'tmux',
+            session: old.tmuxSessionName,
+            ...(typeof old.heldModes === 'string' ? { heldModes: old.heldModes } : {}),
+          }
+        : { kind: 'pty' };
+  }
+  delete old.tmuxSessionName;
+  delete old.heldModes;
+  return record;
 }
 
 function isRecord(value: unknown): value is SessionRecord {

@@ -1,7 +1,7 @@
 import { ErrorCode, KojoError } from '../../shared/errors.js';
 import type { Session } from './session.js';
 import type { SessionManager } from './manager.js';
-import type { TmuxServer } from '../backends/tmux/server.js';
+import type { TmuxProvider } from '../backends/tmux/provider.js';
 
 /** The whitelisted `kojo tmux <session> <action>` actions: tmux arguments for a target. */
 export const TMUX_ACTIONS: Record<string, (target: string, workDir: string) => string[]> = {
@@ -21,7 +21,7 @@ export const TMUX_ACTIONS: Record<string, (target: string, workDir: string) => s
 export class TerminalChildren {
   private readonly opening = new Map<string, Promise<Session>>();
 
-  constructor(private readonly server: TmuxServer | undefined) {}
+  constructor(private readonly tmux: TmuxProvider | undefined) {}
 
   /** The parent's running terminal child, created on first use. */
   open(manager: SessionManager, ref: string): Promise<Session> {
@@ -56,9 +56,9 @@ export class TerminalChildren {
     const target = session.record.tool === 'tmux' ? session : runningTerminalOf(manager, session);
     if (!target) throw new KojoError(ErrorCode.NotTerminal, 'not a terminal session');
     if (!target.running) throw new KojoError(ErrorCode.SessionNotRunning, 'session not running');
-    const name = target.record.tmuxSessionName;
-    if (!name || !this.server) throw new KojoError(ErrorCode.NoTmuxId, 'session has no tmux ID');
-    const result = await this.server.run(build(name, target.record.workDir));
+    const { backend } = target.record;
+    if (backend.kind !== 'tmux' || !this.tmux) throw new KojoError(ErrorCode.NoTmuxId, 'session has no tmux ID');
+    const result = await this.tmux.run(build(backend.session, target.record.workDir));
     if (!result.ok) throw new KojoError(ErrorCode.Internal, `tmux ${action} failed: ${result.stderr.trim()}`);
   }
 }

@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { LineReader } from '../../../shared/lineReader.js';
 
 /** Bytes per send-keys command: keeps each control line short. */
 const INPUT_CHUNK = 1024;
+/** tmux's replies to our commands are short; anything longer is not tmux. */
+const CONTROL_LINE_MAX_BYTES = 1024 * 1024;
 
 /** Escapes bytes for a tmux double-quoted string: safe characters as they are, the rest octal. */
 export function tmuxQuoteBytes(data: Buffer): string {
@@ -14,49 +17,66 @@ export function tmuxQuoteBytes(data: Buffer): string {
 }
 
 /**
- * The daemon's hand on an agent's tmux session: a control-mode client
- * (`tmux -C`) that asks for no output, so tmux renders nothing for it. Typed
- * bytes go to the pane as literal keys (`send-keys -l`), exactly as typed; the
- * size is the client's (`refresh-client -C`).
+ * The daemon's one control-mode client (`tmux -C`) on its private server,
+ * attached to a session of its own and asking for no output, so tmux renders
+ * nothing for it. Typed bytes go to a pane as literal keys (`send-keys -l`),
+ * sizes per window (`resize-window`); tmux's notifications (`%…` lines
+ * outside command replies) are handed to `onNotice`.
  */
 export class ControlClient {
   private readonly child: ChildProcess;
+  private inReply = false;
 
   constructor(
     tmuxArgs: string[],
     tmuxPath: string,
-    private readonly target: string,
-    cols: number,
-    rows: number,
+    session: string,
+    onNotice: (line: string) => void,
     onExit: () => void,
+    onReplyLine: (line: string) => void = () => undefined,
   ) {
-    this.child = spawn(tmuxPath, [...tmuxArgs, '-C', 'attach-session', '-t', target], {
+    this.child = spawn(tmuxPath, [...tmuxArgs, '-C', 'attach-session', '-t', session], {
       stdio: ['pipe', 'pipe', 'ignore'],
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
     });
-    this.child.stdout!.resume(); // Replies and notifications: not needed.
+    const reader = new LineReader(CONTROL_LINE_MAX_BYTES);
+    this.child.stdout!.on('data', (chunk: Buffer) => {
+      let lines: string[];
+      try {
+        lines = reader.push(chunk);
+      } catch {
+        return this.kill(); // Not tmux talking; the exit handler starts a new client.
+      }
+      for (const line of lines) {
+        if (line.startsWith('%begin')) this.inReply = true;
+        else if (line.startsWith('%end') || line.startsWith('%error')) this.inReply = false;
+        else if (this.inReply) onReplyLine(line);
+        else if (line.startsWith('%')) onNotice(line);
+      }
+    });
     this.child.stdin!.on('error', () => undefined);
     this.child.on('exit', onExit);
     this.command('refresh-client -f no-output');
-    this.resize(cols, rows);
   }
 
-  write(data: Buffer | string): void {
+  /** Types `data` into `target` exactly as given. */
+  write(target: string, data: Buffer | string): void {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     for (let at = 0; at < bytes.length; at += INPUT_CHUNK) {
-      this.command(`send-keys -l -t ${this.target} ${tmuxQuoteBytes(bytes.subarray(at, at + INPUT_CHUNK))}`);
+      this.command(`send-keys -l -t ${target} ${tmuxQuoteBytes(bytes.subarray(at, at + INPUT_CHUNK))}`);
     }
   }
 
-  resize(cols: number, rows: number): void {
-    this.command(`refresh-client -C ${cols}x${rows}`);
+  resize(target: string, cols: number, rows: number): void {
+    this.command(`resize-window -t ${target} -x ${cols} -y ${rows}`);
+  }
+
+  /** Runs a command whose answer is not needed (tmux answers in order; we skip the reply). */
+  command(line: string): void {
+    if (this.child.stdin?.writable) this.child.stdin.write(line + '\n');
   }
 
   kill(): void {
     this.child.kill();
-  }
-
-  private command(line: string): void {
-    if (this.child.stdin?.writable) this.child.stdin.write(line + '\n');
   }
 }

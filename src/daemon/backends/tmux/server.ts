@@ -1,15 +1,21 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import type { StatePaths } from '../../../shared/paths.js';
-import type { BackendEvents } from '../backend.js';
-import type { SessionRecord } from '../../session/session.js';
-import { TmuxBackend, type PaneState } from './pane.js';
+import { ControlClient } from './controlClient.js';
+import { LIST_PANES_FORMAT, exitOf, parsePanes, type PaneListing, type PaneWatcher } from './panes.js';
 
 /** Room for a command's output: capture-pane of a full history. */
 const TMUX_OUTPUT_MAX_BYTES = 64 * 1024 * 1024;
-/** How often pane death is looked for. */
-const POLL_MS = 500;
+/** The safety poll: tmux's notifications say when to look; this catches what they cannot. */
+const SAFETY_POLL_MS = 5000;
+/** A dead pane whose status tmux has not reaped yet is looked at again this soon. */
+const UNREAPED_RETRY_MS = 50;
+/** The control client's own session: not `kojo_…`, so orphan cleanup leaves it. */
+export const CONTROL_SESSION = 'kojo-control';
+/** Signalled by tmux (pane-died hook) whenever a pane's program ends. */
+const PANE_DIED_CHANNEL = 'kojo-pane-died';
 /** Options that make kojo's tmux invisible (SPEC §7). */
 const TRANSPARENT_CONFIG = [
   'set -g prefix None',
@@ -23,34 +29,37 @@ const TRANSPARENT_CONFIG = [
   'set -g history-limit 10000',
   // The outer terminal keeps its own scrollback: no alternate screen from tmux.
   "set -ga terminal-overrides ',*:smcup@:rmcup@'",
+  // Colours reach a drawn terminal as the program wrote them (24-bit, not the nearest of 256).
+  "set -as terminal-features ',*:RGB'",
+  `set-hook -g pane-died 'wait-for -S ${PANE_DIED_CHANNEL}'`,
   'unbind -a',
   'unbind -a -T root',
 ].join('\n');
 
-/**
- * Pane modes tmux shows as formats, with the sequences that set and reset
- * them; the last set mouse encoding wins, so SGR comes after UTF-8.
- */
-const PANE_MODES: Array<[format: string, set: string, reset: string]> = [
-  ['cursor_flag', '', '\x1b[?25l'],
-  ['keypad_cursor_flag', '\x1b[?1h', ''],
-  ['keypad_flag', '\x1b=', ''],
-  ['mouse_standard_flag', '\x1b[?1000h', ''],
-  ['mouse_button_flag', '\x1b[?1002h', ''],
-  ['mouse_all_flag', '\x1b[?1003h', ''],
-  ['mouse_utf8_flag', '\x1b[?1005h', ''],
-  ['mouse_sgr_flag', '\x1b[?1006h', ''],
-];
-const PANE_STATE_FORMAT = ['history_size', 'cursor_y', 'cursor_x', 'alternate_on', ...PANE_MODES.map(([f]) => f)]
-  .map((format) => `#{${format}}`)
-  .join(' ');
+export interface RunResult {
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+}
 
-/** kojo's private tmux server: one socket under the state directory. */
+/**
+ * kojo's private tmux server: one socket under the state directory, one
+ * control-mode client for input, sizes and notifications, and the watchers
+ * of its panes, told after each successful listing.
+ */
 export class TmuxServer {
-  private readonly backends = new Map<string, TmuxBackend>();
-  private poller: NodeJS.Timeout | undefined;
+  private readonly watchers = new Map<string, PaneWatcher>();
+  private control: ControlClient | undefined;
+  private safetyPoll: NodeJS.Timeout | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
   private polling = false;
+  private pollAgain = false;
+  /** A second client that only waits for the pane-died hook: its waits would hold up input on the first. */
+  private deaths: ControlClient | undefined;
+  private closed = false;
   readonly config: string;
+  /** tmux's binary with links resolved, as /proc shows it. */
+  readonly realTmuxPath: string;
 
   constructor(
     readonly tmuxPath: string,
@@ -60,116 +69,158 @@ export class TmuxServer {
     fs.mkdirSync(paths.fifoDir, { recursive: true, mode: 0o700 });
     this.config = path.join(paths.runDir, 'tmux.conf');
     fs.writeFileSync(this.config, TRANSPARENT_CONFIG + '\n', { mode: 0o600 });
+    this.realTmuxPath = fs.realpathSync(tmuxPath);
   }
 
-  /** Runs one tmux command on kojo's server. */
-  run(args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
-    // Plain execFile: the poll runs this twice a second per daemon, and execa's
-    // extra machinery per call showed up as daemon memory.
+  get socketArgs(): string[] {
+    return ['-S', this.paths.tmuxSocket, '-f', this.config];
+  }
+
+  /** Runs one tmux command on kojo's server (`;` between arguments separates commands, run as one). */
+  run(args: string[]): Promise<RunResult> {
+    // Plain execFile: execa's extra machinery per call showed up as daemon memory.
     return new Promise((resolve) => {
       execFile(
         this.tmuxPath,
-        ['-S', this.paths.tmuxSocket, '-f', this.config, ...args],
+        [...this.socketArgs, ...args],
         { env: { ...process.env, TMUX: '' }, maxBuffer: TMUX_OUTPUT_MAX_BYTES },
         (error, stdout, stderr) => resolve({ ok: !error, stdout: stdout.replace(/\n$/, ''), stderr }),
       );
     });
   }
 
-  /** The first pane of every tmux session, by session name. */
-  async panes(): Promise<Map<string, PaneState>> {
-    const result = await this.run([
-      'list-panes',
-      '-a',
-      '-F',
-      '#{session_name}\t#{pane_index}\t#{pane_dead}\t#{pane_dead_status}\t#{pane_dead_signal}\t#{pane_pid}\t#{pane_pipe}',
-    ]);
-    const panes = new Map<string, PaneState>();
-    if (!result.ok) return panes; // No server: no sessions.
-    for (const line of result.stdout.split('\n')) {
-      const [name, index, dead, status, signal, pid, pipe] = line.split('\t');
-      if (!name || panes.has(name) || index === undefined) continue;
-      panes.set(name, {
-        dead: dead === '1',
-        status: status ? Number(status) : undefined,
-        signal: signal ? Number(signal) : undefined,
-        pid: pid ? Number(pid) : undefined,
-        piped: pipe === '1',
-      });
-    }
-    return panes;
-  }
-
   /**
-   * What tmux holds of a pane, as output that recreates it: history and
-   * screen with their escapes, the cursor, and the terminal modes the program
-   * set (those tmux shows as formats; bracketed paste and focus reports it
-   * does not show).
+   * Starts the server with the control client's session, and the client.
+   * Called once the daemon starts, before it opens any PTY: the server then
+   * holds none of the daemon's descriptors.
    */
-  async capture(name: string): Promise<Buffer> {
-    const [result, state] = await Promise.all([
-      this.run(['capture-pane', '-p', '-e', '-S', '-', '-t', name]),
-      this.run(['display-message', '-p', '-t', name, PANE_STATE_FORMAT]),
-    ]);
-    if (!result.ok) return Buffer.alloc(0);
-    const lines = result.stdout.split('\n');
-    const [history, y, x, alternate, ...flags] = state.stdout.trim().split(' ').map(Number);
-    if (!state.ok || history === undefined || y === undefined || x === undefined || alternate === undefined) {
-      return Buffer.from(result.stdout.replace(/\n+$/, '').replace(/\n/g, '\r\n'));
+  async start(): Promise<void> {
+    this.closed = false;
+    const made = await this.run(['new-session', '-d', '-s', CONTROL_SESSION, '-x', '80', '-y', '24', 'true']);
+    if (!made.ok && !/duplicate session/.test(made.stderr)) {
+      this.log(`tmux control session: ${made.stderr.trim()}`);
+      return;
     }
-    const modes = PANE_MODES.map(([, set, reset], i) => (flags[i] === 1 ? set : reset)).join('');
-    if (!alternate) {
-      // Up to the cursor's line, then the cursor's column: output goes on from there.
-      return Buffer.from(lines.slice(0, history + y + 1).join('\r\n') + `\r\x1b[${x + 1}G` + modes);
-    }
-    // A full-screen program: the main history, then its own screen.
-    const main = lines.slice(0, history).join('\r\n');
-    const screen = lines.slice(history, history + y + 1).join('\r\n');
-    return Buffer.from(`${main}\r\n\x1b[?1049h\x1b[H${screen}\x1b[${y + 1};${x + 1}H${modes}`);
+    this.control ??= new ControlClient(this.socketArgs, this.tmuxPath, CONTROL_SESSION, this.onNotice, () => {
+      this.control = undefined;
+      this.schedulePoll(0);
+    });
+    this.deaths ??= this.waitForDeaths();
   }
 
-  spawn(record: SessionRecord, args: string[], events: BackendEvents, terminal: boolean): TmuxBackend {
-    const backend = new TmuxBackend(this, record, events, terminal);
-    backend.ready = backend.start(args);
-    return backend;
+  /** Woken by the pane-died hook (tmux keeps a signal nobody waited for yet): look, and wait again. */
+  private waitForDeaths(): ControlClient {
+    const wait = `wait-for ${PANE_DIED_CHANNEL} ; display-message -p ${PANE_DIED_CHANNEL}`;
+    const client = new ControlClient(
+      this.socketArgs,
+      this.tmuxPath,
+      CONTROL_SESSION,
+      () => undefined,
+      () => (this.deaths = undefined),
+      (line) => {
+        if (line !== PANE_DIED_CHANNEL) return;
+        this.schedulePoll(0);
+        client.command(wait);
+      },
+    );
+    client.command(wait);
+    return client;
   }
 
-  /** Watch a tmux session a previous daemon started. */
-  adopt(record: SessionRecord, events: BackendEvents, terminal: boolean): TmuxBackend {
-    const backend = new TmuxBackend(this, record, events, terminal);
-    backend.ready = backend.reconnect();
-    return backend;
+  /** The client for input and sizes; started again when it went away (the server restarted). */
+  client(): ControlClient | undefined {
+    if (!this.control && !this.closed) void this.start();
+    return this.control;
   }
 
-  track(name: string, backend: TmuxBackend): void {
-    this.backends.set(name, backend);
-    this.poller ??= setInterval(() => void this.poll(), POLL_MS);
+  async listPanes(): Promise<PaneListing> {
+    const result = await this.run(['list-panes', '-a', '-F', LIST_PANES_FORMAT]);
+    if (result.ok) return { kind: 'ok', panes: parsePanes(result.stdout) };
+    const message = result.stderr.trim() || 'tmux list-panes failed';
+    if (/no server running/.test(message) && (await this.refusesConnections())) return { kind: 'no-server' };
+    return { kind: 'error', message };
+  }
+
+  /** True when the socket exists and nobody listens on it: the server is gone, not just out of reach. */
+  private refusesConnections(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const socket = net.connect(this.paths.tmuxSocket);
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+    });
+  }
+
+  track(name: string, watcher: PaneWatcher): void {
+    this.watchers.set(name, watcher);
+    this.safetyPoll ??= setInterval(() => this.schedulePoll(0), SAFETY_POLL_MS);
   }
 
   untrack(name: string): void {
-    this.backends.delete(name);
-    if (this.backends.size === 0 && this.poller) {
-      clearInterval(this.poller);
-      this.poller = undefined;
+    this.watchers.delete(name);
+    if (this.watchers.size === 0 && this.safetyPoll) {
+      clearInterval(this.safetyPoll);
+      this.safetyPoll = undefined;
     }
   }
 
+  /** Stop watching (daemon shutdown); the server and its sessions stay. */
+  close(): void {
+    this.closed = true;
+    this.watchers.clear();
+    clearInterval(this.safetyPoll);
+    clearTimeout(this.pollTimer);
+    this.safetyPoll = undefined;
+    this.control?.kill();
+    this.deaths?.kill();
+  }
+
+  private readonly onNotice = (line: string): void => {
+    // Sessions came or went, a window closed, the server is exiting: look.
+    if (/^%(sessions-changed|session-closed|unlinked-window-close|window-close|exit)/.test(line)) this.schedulePoll(0);
+  };
+
+  private schedulePoll(delay: number): void {
+    if (this.polling) {
+      this.pollAgain = true;
+      return;
+    }
+    if (this.pollTimer) return;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined;
+      void this.poll();
+    }, delay);
+  }
+
   private async poll(): Promise<void> {
-    if (this.polling) return;
+    if (this.watchers.size === 0) return;
     this.polling = true;
+    this.pollAgain = false;
     try {
-      const panes = await this.panes();
+      const listing = await this.listPanes();
+      if (listing.kind === 'error') {
+        // Proves nothing about any session: never finalise on it.
+        this.log(`tmux listing failed (${listing.message}); sessions left as they are`);
+        return;
+      }
+      const panes = listing.kind === 'ok' ? listing.panes : new Map();
       let unreaped = false;
-      for (const [name, backend] of this.backends) {
+      for (const [name, watcher] of [...this.watchers]) {
         const pane = panes.get(name);
-        if (pane?.dead && pane.status === undefined && pane.signal === undefined) unreaped = true;
-        backend.observe(pane);
+        if (pane?.dead && !exitOf(pane)) unreaped = true;
+        watcher.observe(pane);
       }
       // tmux 3.3a reports a dead pane with no status until another child of
-      // its exits: give it one, and read the status on the next poll.
-      if (unreaped) await this.run(['run-shell', 'true']);
+      // its exits: give it one, and look again soon.
+      if (unreaped) {
+        await this.run(['run-shell', 'true']);
+        this.pollAgain = true;
+      }
     } finally {
       this.polling = false;
+      if (this.pollAgain) this.schedulePoll(UNREAPED_RETRY_MS);
     }
   }
 }
