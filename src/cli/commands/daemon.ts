@@ -23,10 +23,12 @@ export function register(program: Command): void {
     .command('start')
     .description('start the daemon if it is not running')
     .action(async () => {
-      const client = await connectDaemon();
+      const already = await running();
+      const client = already ?? (await connectDaemon());
       const hello = await client.call('daemon.hello', {});
       client.close();
-      process.stdout.write(`${hello.pid}\n`);
+      const what = already ? 'was already running' : 'started';
+      process.stdout.write(`kojo daemon ${what} (pid ${hello.pid}, state ${hello.home})\n`);
     });
 
   daemon
@@ -34,7 +36,7 @@ export function register(program: Command): void {
     .description('stop the daemon (direct sessions end; tmux-backed ones keep running)')
     .action(async () => {
       const client = await running();
-      if (!client) return void process.stderr.write('kojo: the daemon is not running\n');
+      if (!client) return void process.stdout.write('kojo daemon was not running\n');
       const { pid } = await client.call('daemon.shutdown', {});
       await new Promise<void>((resolve) => {
         if (client.socket.destroyed) resolve();
@@ -45,7 +47,7 @@ export function register(program: Command): void {
       while (Date.now() < deadline && (processAlive(pid) || (await answers()))) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      process.stdout.write(`${pid}\n`);
+      process.stdout.write(`kojo daemon stopped (pid ${pid}; tmux-backed sessions keep running)\n`);
     });
 
   daemon

@@ -2,9 +2,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { TOOL_NAMES } from '../../shared/protocol.js';
 import { connectDaemon } from '../client.js';
-import { printJson } from '../output.js';
+import { currentDir, printJson } from '../output.js';
 import { attach } from '../attach.js';
-import { DEFAULT_DETACH_KEYS } from '../detachKeys.js';
+import { defaultDetachKeys } from '../settings.js';
 
 interface NewOptions {
   cwd?: string;
@@ -39,7 +39,7 @@ export function register(program: Command): void {
       const info = await client.call('session.create', {
         tool,
         args,
-        cwd: path.resolve(options.cwd ?? process.cwd()),
+        cwd: options.cwd !== undefined ? path.resolve(options.cwd) : currentDir(),
         env: callerEnv(),
         ...(options.name !== undefined && { name: options.name }),
         ...(options.yolo && { yolo: true }),
@@ -49,7 +49,7 @@ export function register(program: Command): void {
       });
       client.close();
       if (options.attach) {
-        process.exitCode = await attach(info.id, { detachKeys: DEFAULT_DETACH_KEYS, readOnly: false });
+        process.exitCode = await attach(info.id, { detachKeys: defaultDetachKeys(), readOnly: false });
         return;
       }
       if (options.json) printJson(info);
