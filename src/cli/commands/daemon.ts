@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { statePaths } from '../../shared/paths.js';
 import { connectDaemon, tryConnect, DaemonClient } from '../client.js';
 import { CliError, printJson } from '../output.js';
+import { SystemFailure } from '../../shared/systemError.js';
 
 async function running(): Promise<DaemonClient | undefined> {
   try {
@@ -96,8 +97,9 @@ export function register(program: Command): void {
       let text: string;
       try {
         text = fs.readFileSync(log, 'utf8');
-      } catch {
-        throw new CliError(`no daemon log yet (${log})`);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError(`no daemon log yet (${log})`);
+        throw new SystemFailure(`read the daemon log ${log}`, error);
       }
       if (options.lines !== undefined) {
         if (!Number.isFinite(options.lines) || options.lines < 0) throw new CliError('--lines takes a number', 2);

@@ -5,6 +5,7 @@ import { connectDaemon } from '../client.js';
 import { currentDir, printJson } from '../output.js';
 import { attach } from '../attach.js';
 import { defaultDetachKeys } from '../settings.js';
+import { parseDetachKeys } from '../detachKeys.js';
 
 interface NewOptions {
   cwd?: string;
@@ -34,6 +35,9 @@ export function register(program: Command): void {
       '\nExamples:\n  id=$(kojo new claude --yolo -- --model opus)\n  kojo new exec --name build -- make -j2\n  kojo new tmux -a',
     )
     .action(async (tool: string, args: string[], options: NewOptions) => {
+      // A bad configured detach key is said before a session is made, not after.
+      const detachKeys = options.attach ? defaultDetachKeys() : undefined;
+      if (detachKeys !== undefined) parseDetachKeys(detachKeys);
       const client = await connectDaemon();
       const { stdout } = process;
       const info = await client.call('session.create', {
@@ -48,8 +52,8 @@ export function register(program: Command): void {
         ...(stdout.isTTY && { cols: stdout.columns, rows: stdout.rows }),
       });
       client.close();
-      if (options.attach) {
-        process.exitCode = await attach(info.id, { detachKeys: defaultDetachKeys(), readOnly: false });
+      if (detachKeys !== undefined) {
+        process.exitCode = await attach(info.id, { detachKeys, readOnly: false });
         return;
       }
       if (options.json) printJson(info);

@@ -65,6 +65,13 @@ test('with KOJO_HOME, config.json stays in it', async () => {
     'http://127.0.0.1:4000',
   );
   assert.equal(fs.existsSync(path.join(b.dir, 'cfg')), false);
+
+  // A bad detach-keys written by hand is said before new -a makes a session.
+  fs.writeFileSync(path.join(b.home, 'config.json'), JSON.stringify({ 'detach-keys': 'ctrl-1' }));
+  const bad = await b.run(['new', 'exec', '-a', '--', 'true']);
+  assert.equal(bad.exitCode, 2);
+  assert.match(bad.stderr.trim(), /^kojo: invalid detach key: ctrl-1/);
+  assert.equal((await b.run(['ls', '-q'])).stdout, '');
 });
 
 test('config detach-keys is the default detach sequence of attach and new -a; --detach-keys still wins', async () => {
