@@ -5,6 +5,7 @@ import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+// Test files at any depth under test/{unit,integration,e2e} (rooms have folders).
 const testFiles = ['unit', 'integration', 'e2e'].flatMap((dir) =>
   readdirSync(path.join('test', dir), { recursive: true })
     .filter((f) => f.endsWith('.test.ts'))

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { JSONRPCClient, type JSONRPCRequest, type JSONRPCResponse } from 'json-rpc-2.0';
 import { socketPathProblem, statePaths, type StatePaths } from '../shared/paths.js';
@@ -9,7 +9,8 @@ import { KOJO_VERSION, PROTOCOL_VERSION } from '../shared/version.js';
 import { DAEMON_START_TIMEOUT_MS, MAX_CONTROL_FRAME_BYTES } from '../shared/limits.js';
 import { LineReader } from '../shared/lineReader.js';
 import type { HelloResult, Methods, MethodName } from '../shared/protocol.js';
-import { CliError, warn } from './output.js';
+import { CliError, exitStatusFor, warn } from './output.js';
+import { attempt } from '../shared/systemError.js';
 
 /** Connections still open; main closes them when a command ends, however it ends. */
 const openClients = new Set<DaemonClient>();
@@ -55,7 +56,7 @@ export class DaemonClient {
     try {
       return (await this.rpc.request(method, params)) as Methods[M]['result'];
     } catch (error) {
-      throw new CliError((error as Error).message);
+      throw new CliError((error as Error).message, exitStatusFor(error));
     }
   }
 
@@ -74,8 +75,8 @@ export async function connectDaemon(options: { autostart?: boolean } = {}): Prom
   let socket = await tryConnect(paths.socket);
   if (!socket) {
     if (options.autostart === false) throw new CliError('the kojo daemon is not running');
-    startDaemon(paths);
-    socket = await waitForDaemon(paths.socket);
+    const daemon = startDaemon(paths);
+    socket = await waitForDaemon(paths, daemon);
   }
   const client = new DaemonClient(socket);
   const hello = await client.call('daemon.hello', {});
@@ -108,9 +109,13 @@ export function tryConnect(socketPath: string): Promise<net.Socket | undefined> 
 }
 
 /** Starts the daemon (what `kojo daemon run` runs) detached from this terminal, logging to the daemon log. */
-export function startDaemon(paths: StatePaths): void {
-  fs.mkdirSync(path.dirname(paths.log), { recursive: true, mode: 0o700 });
-  const log = fs.openSync(paths.log, 'a', 0o600);
+export function startDaemon(paths: StatePaths): ChildProcess {
+  const mkdir = (dir: string): void => void fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  attempt(`create the state directory ${paths.home}`, () => mkdir(paths.home));
+  const log = attempt(`open the daemon log ${paths.log}`, () => {
+    mkdir(path.dirname(paths.log));
+    return fs.openSync(paths.log, 'a', 0o600);
+  });
   // The daemon's own bundle beside this one.
   const child = spawn(process.execPath, [fileURLToPath(new URL('./daemon.js', import.meta.url))], {
     detached: true,
@@ -120,16 +125,33 @@ export function startDaemon(paths: StatePaths): void {
   });
   child.unref();
   fs.closeSync(log);
+  return child;
 }
 
-async function waitForDaemon(socketPath: string): Promise<net.Socket> {
+async function waitForDaemon(paths: StatePaths, daemon: ChildProcess): Promise<net.Socket> {
   const deadline = Date.now() + DAEMON_START_TIMEOUT_MS;
+  let exited = false;
+  daemon.once('exit', () => (exited = true));
   let wait = 5;
   while (Date.now() < deadline) {
-    const socket = await tryConnect(socketPath);
+    const socket = await tryConnect(paths.socket);
     if (socket) return socket;
+    // It gave up (another daemon may have won the race: look once more).
+    if (exited) return (await tryConnect(paths.socket)) ?? failedStart(paths);
     await new Promise((resolve) => setTimeout(resolve, wait));
     wait = Math.min(wait * 2, 100);
   }
-  throw new CliError(`the kojo daemon did not start; see ${statePaths().log}`);
+  throw new CliError(`the kojo daemon did not start; see ${paths.log}`);
+}
+
+/** The daemon exited without serving: its last log line says why. */
+function failedStart(paths: StatePaths): never {
+  let last = '';
+  try {
+    const lines = fs.readFileSync(paths.log, 'utf8').trimEnd().split('\n');
+    last = (lines[lines.length - 1] ?? '').replace(/^\S+Z (not starting: )?/, '');
+  } catch {
+    // No log to quote.
+  }
+  throw new CliError(`the kojo daemon did not start${last ? `: ${last}` : ''} (log: ${paths.log})`);
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { KOJO_VERSION } from '../shared/version.js';
-import { CliError } from './output.js';
+import { CliError, USAGE_ERROR } from './output.js';
+import { describeUnwrapped, isSystemError } from '../shared/systemError.js';
 import { closeAllClients } from './client.js';
 import { register as registerNew } from './commands/new.js';
 import { register as registerLs } from './commands/ls.js';
@@ -12,8 +13,6 @@ import { register as registerAttachments } from './commands/attachments.js';
 import { register as registerTools } from './commands/tools.js';
 import { register as registerConfig } from './commands/config.js';
 import { register as registerDaemon } from './commands/daemon.js';
-
-const USAGE_ERROR = 2;
 
 function buildProgram(): Command {
   const program = new Command('kojo')
@@ -55,7 +54,9 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode;
       return;
     }
-    process.stderr.write(`kojo: ${(error as Error).message ?? String(error)}\n`);
+    // An OS error nobody phrased: still one line that says what failed and why.
+    const message = isSystemError(error) ? describeUnwrapped(error) : ((error as Error).message ?? String(error));
+    process.stderr.write(`kojo: ${message}\n`);
     process.exitCode = 1;
   } finally {
     closeAllClients();

@@ -1,4 +1,6 @@
 import { Chalk } from 'chalk';
+import { ErrorCode } from '../shared/errors.js';
+import { attempt } from '../shared/systemError.js';
 
 /** Colour only for a person at a terminal who has not asked for none. */
 export const color = new Chalk({ level: process.stdout.isTTY && !process.env.NO_COLOR ? 1 : 0 });
@@ -11,6 +13,27 @@ export class CliError extends Error {
   ) {
     super(message);
   }
+}
+
+/** Daemon errors that mean the command line was wrong: exit status 2, as commander's. */
+const USAGE_ERROR_CODES: ReadonlySet<number> = new Set([
+  ErrorCode.InvalidParams,
+  ErrorCode.UnsupportedTool,
+  ErrorCode.UnknownAction,
+  ErrorCode.BadConfigKey,
+]);
+
+export const USAGE_ERROR = 2;
+
+/** The exit status for a daemon's error reply: 2 for a usage error, else 1. */
+export function exitStatusFor(error: unknown): number {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'number' && USAGE_ERROR_CODES.has(code) ? USAGE_ERROR : 1;
+}
+
+/** The working directory, or a clear error when it was removed under the shell. */
+export function currentDir(): string {
+  return attempt('read the current directory (give --cwd, or cd to one that exists)', () => process.cwd());
 }
 
 export function printJson(value: unknown): void {
@@ -45,4 +68,9 @@ export function age(iso: string, now = Date.now()): string {
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
   if (seconds < 86400) return `${Math.floor(seconds / 3600)}h`;
   return `${Math.floor(seconds / 86400)}d`;
+}
+
+/** `1 approval`, `2 approvals`. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

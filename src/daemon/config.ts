@@ -1,5 +1,7 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { systemReason } from '../shared/systemError.js';
 import { ErrorCode, KojoError } from '../shared/errors.js';
 import { DEFAULT_CUSTOM_BASE_URL } from './agents/tools.js';
 
@@ -9,13 +11,41 @@ export const CONFIG_KEYS: Record<string, { default: string; check?: (value: stri
     default: DEFAULT_CUSTOM_BASE_URL,
     check: (value) => (/^https?:\/\/\S+$/.test(value) ? undefined : 'custom-base-url must be an http(s) URL'),
   },
+  // The CLI reads this one itself (kojo attach, new -a, kojo tmux); docker's format.
+  'detach-keys': {
+    default: 'ctrl-\\',
+    check: (value) =>
+      /^(ctrl-[a-z@[\\\]^_]|[^,]{1})(,(ctrl-[a-z@[\\\]^_]|[^,]{1}))*$/i.test(value)
+        ? undefined
+        : 'detach-keys must be keys like ctrl-\\ or ctrl-a,d (single characters or ctrl-<a-z @ [ \\ ] ^ _>, comma-separated)',
+  },
 };
 
-/** config.json in the state directory: a flat object of string values. */
+/** config.json (see StatePaths.config): a flat object of string values. */
 export class Config {
   private values: Record<string, string> = {};
 
-  constructor(private readonly file: string) {
+  /** `legacyFile`, where config.json used to live, is read once and moved to `file`. */
+  constructor(
+    private readonly file: string,
+    legacyFile?: string,
+  ) {
+    if (legacyFile && !fs.existsSync(file) && fs.existsSync(legacyFile)) this.migrate(legacyFile);
+    this.read(fs.existsSync(file) ? file : (legacyFile ?? file));
+  }
+
+  private migrate(legacyFile: string): void {
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
+      fs.copyFileSync(legacyFile, this.file, fs.constants.COPYFILE_EXCL);
+      fs.chmodSync(this.file, 0o600);
+      fs.rmSync(legacyFile, { force: true });
+    } catch {
+      // Not moved: it is still read where it is.
+    }
+  }
+
+  private read(file: string): void {
     try {
       const data: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
       if (typeof data === 'object' && data !== null) {
@@ -39,8 +69,14 @@ export class Config {
     if (!spec) throw unknownKey(key);
     const problem = spec.check?.(value);
     if (problem) throw new KojoError(ErrorCode.InvalidParams, problem);
-    this.values[key] = value;
-    writeFileAtomic.sync(this.file, JSON.stringify(this.values, null, 2) + '\n', { mode: 0o600 });
+    const values = { ...this.values, [key]: value };
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
+      writeFileAtomic.sync(this.file, JSON.stringify(values, null, 2) + '\n', { mode: 0o600 });
+    } catch (error) {
+      throw new KojoError(ErrorCode.Internal, `cannot write the config file ${this.file}: ${systemReason(error)}`);
+    }
+    this.values = values;
   }
 }
 

@@ -14,15 +14,22 @@ import { onShutdownSignal } from './signals.js';
 import { detectTmux } from './backends/tmux/provider.js';
 import { PtyProvider } from './backends/ptyProvider.js';
 import { TerminalChildren } from './session/terminals.js';
+import { attempt, SystemFailure } from '../shared/systemError.js';
 
 /** `kojo daemon run`: serve until SIGINT/SIGTERM or `kojo daemon stop`. */
 export async function runDaemon(): Promise<number> {
   try {
     return await serve();
   } catch (error) {
-    // A daemon that cannot serve must not sit on the socket.
-    log(`cannot start: ${(error as Error).stack ?? String(error)}`);
-    fs.rmSync(statePaths().socket, { force: true });
+    // A daemon that cannot serve must not sit on the socket. One line for
+    // what it tried (the CLI quotes it), a stack only for the unexpected.
+    if (error instanceof SystemFailure) log(`not starting: ${error.message}`);
+    else log(`not starting: ${(error as Error).stack ?? String(error)}`);
+    try {
+      fs.rmSync(statePaths().socket, { force: true });
+    } catch {
+      // There was no socket to leave behind.
+    }
     process.exit(1);
   }
 }
@@ -31,14 +38,20 @@ async function serve(): Promise<number> {
   const paths = statePaths();
   const problem = socketPathProblem(paths);
   if (problem) throw new Error(problem);
-  fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
-  fs.mkdirSync(paths.runDir, { recursive: true, mode: 0o700 });
-  fs.chmodSync(paths.runDir, 0o700);
+  attempt(`create the state directory ${paths.home}`, () => {
+    fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  });
+  attempt(`create the socket directory ${paths.runDir}`, () => {
+    fs.mkdirSync(paths.runDir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(paths.runDir, 0o700);
+  });
 
-  const listener = await listenExclusive(paths.socket, paths.takeoverLock);
+  const listener = await listenExclusive(paths.socket, paths.takeoverLock).catch((error: unknown) => {
+    throw new SystemFailure(`listen on ${paths.socket}`, error);
+  });
   if (!listener) {
-    log(`another daemon already serves ${paths.socket}; exiting`);
-    return 0;
+    log(`not starting: another kojo daemon already serves ${paths.socket}`);
+    return 1;
   }
   fs.chmodSync(paths.socket, 0o600);
   // Clients may connect while sessions are being adopted: hold them until served.
@@ -49,7 +62,7 @@ async function serve(): Promise<number> {
   log(`kojo daemon ${KOJO_VERSION} (pid ${process.pid}) serving ${paths.socket}`);
 
   const store = new Store(paths.store);
-  const config = new Config(paths.config);
+  const config = new Config(paths.config, paths.legacyConfig);
   const emulator = new EmulatorHost(
     new URL('./emulatorWorker.js', import.meta.url) /* dist/emulatorWorker.js beside dist/daemon.js */,
   );

@@ -10,7 +10,10 @@ export interface StatePaths {
   tmuxSocket: string;
   fifoDir: string;
   store: string;
+  /** config.json: in the config directory (XDG_CONFIG_HOME/kojo), or in KOJO_HOME when that is set. */
   config: string;
+  /** Where config.json lived before it moved; read once, to migrate. */
+  legacyConfig?: string;
   log: string;
   takeoverLock: string;
 }
@@ -27,9 +30,11 @@ export function socketPathProblem(paths: StatePaths): string | undefined {
 
 export function statePaths(env: NodeJS.ProcessEnv = process.env): StatePaths {
   const explicit = env.KOJO_HOME;
-  const dataDir = explicit ? path.resolve(explicit) : envPaths('kojo', { suffix: '' }).data;
-  const logDir = explicit ? dataDir : envPaths('kojo', { suffix: '' }).log;
+  const dirs = envPaths('kojo', { suffix: '' });
+  const dataDir = explicit ? path.resolve(explicit) : dirs.data;
+  const logDir = explicit ? dataDir : dirs.log;
   const runDir = path.join(dataDir, 'run');
+  const inData = path.join(dataDir, 'config.json');
   return {
     home: dataDir,
     runDir,
@@ -37,7 +42,8 @@ export function statePaths(env: NodeJS.ProcessEnv = process.env): StatePaths {
     tmuxSocket: path.join(runDir, 'tmux.sock'),
     fifoDir: path.join(runDir, 'fifo'),
     store: path.join(dataDir, 'sessions.json'),
-    config: path.join(dataDir, 'config.json'),
+    config: explicit ? inData : path.join(dirs.config, 'config.json'),
+    ...(!explicit && { legacyConfig: inData }),
     log: path.join(logDir, 'daemon.log'),
     takeoverLock: path.join(runDir, 'takeover.lock'),
   };

@@ -167,7 +167,7 @@ test('yolo off: nothing is answered; turning it on answers the prompt on screen;
   const attach = await execa(KOJO_BIN, ['attach', id], { env: b.env, extendEnv: false, timeout: 1500, reject: false });
   assert.match(attach.stdout, /3\. No, and tell Claude/);
   assert.deepEqual(readLines(inputLog), []);
-  assert.equal((await b.run(['yolo', id, 'on'])).stdout, 'on (1 approvals)');
+  assert.equal((await b.run(['yolo', id, 'on'])).stdout, 'on (1 approval)');
   await waitFor(() => readLines<string>(inputLog).includes('\r'), 5_000, 'approval after yolo on');
 
   const menuLess = path.join(b.dir, 'menuless.log');

@@ -4,10 +4,10 @@ import { connectDaemon } from '../client.js';
 export function register(program: Command): void {
   const config = program
     .command('config')
-    .description('read or change settings (config.json in the state directory)')
+    .description('read or change settings (config.json in ~/.config/kojo, or in KOJO_HOME when set)')
     .addHelpText(
       'after',
-      '\nKeys:\n  custom-base-url   endpoint of the custom tool (default http://localhost:8080)\n\nExamples:\n  kojo config set custom-base-url http://127.0.0.1:4000\n  kojo config get custom-base-url',
+      '\nKeys:\n  custom-base-url   endpoint of the custom tool (default http://localhost:8080)\n  detach-keys       default key sequence that detaches attach, new -a and tmux (default ctrl-\\)\n\nExamples:\n  kojo config set custom-base-url http://127.0.0.1:4000\n  kojo config get custom-base-url',
     );
   config
     .command('get')

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { statePaths } from '../../shared/paths.js';
 import { connectDaemon, tryConnect, DaemonClient } from '../client.js';
 import { CliError, printJson } from '../output.js';
+import { SystemFailure } from '../../shared/systemError.js';
 
 async function running(): Promise<DaemonClient | undefined> {
   try {
@@ -23,10 +24,12 @@ export function register(program: Command): void {
     .command('start')
     .description('start the daemon if it is not running')
     .action(async () => {
-      const client = await connectDaemon();
+      const already = await running();
+      const client = already ?? (await connectDaemon());
       const hello = await client.call('daemon.hello', {});
       client.close();
-      process.stdout.write(`${hello.pid}\n`);
+      const what = already ? 'was already running' : 'started';
+      process.stdout.write(`kojo daemon ${what} (pid ${hello.pid}, state ${hello.home})\n`);
     });
 
   daemon
@@ -34,7 +37,7 @@ export function register(program: Command): void {
     .description('stop the daemon (direct sessions end; tmux-backed ones keep running)')
     .action(async () => {
       const client = await running();
-      if (!client) return void process.stderr.write('kojo: the daemon is not running\n');
+      if (!client) return void process.stdout.write('kojo daemon was not running\n');
       const { pid } = await client.call('daemon.shutdown', {});
       await new Promise<void>((resolve) => {
         if (client.socket.destroyed) resolve();
@@ -45,7 +48,7 @@ export function register(program: Command): void {
       while (Date.now() < deadline && (processAlive(pid) || (await answers()))) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      process.stdout.write(`${pid}\n`);
+      process.stdout.write(`kojo daemon stopped (pid ${pid}; tmux-backed sessions keep running)\n`);
     });
 
   daemon
@@ -94,8 +97,9 @@ export function register(program: Command): void {
       let text: string;
       try {
         text = fs.readFileSync(log, 'utf8');
-      } catch {
-        throw new CliError(`no daemon log yet (${log})`);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError(`no daemon log yet (${log})`);
+        throw new SystemFailure(`read the daemon log ${log}`, error);
       }
       if (options.lines !== undefined) {
         if (!Number.isFinite(options.lines) || options.lines < 0) throw new CliError('--lines takes a number', 2);

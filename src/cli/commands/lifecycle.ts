@@ -29,7 +29,7 @@ async function eachSession(
 export function register(program: Command): void {
   program
     .command('stop')
-    .description('stop sessions (SIGTERM, SIGKILL after 5 s)')
+    .description('stop sessions (SIGTERM, SIGKILL after 5 s); an exited one is left as it is, and that succeeds')
     .argument('<session...>', 'IDs, unique ID prefixes, or names')
     .addHelpText('after', '\nExamples:\n  kojo stop build\n  kojo ls -q | xargs kojo stop')
     .action((refs: string[]) =>

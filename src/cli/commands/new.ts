@@ -2,9 +2,10 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { TOOL_NAMES } from '../../shared/protocol.js';
 import { connectDaemon } from '../client.js';
-import { printJson } from '../output.js';
+import { currentDir, printJson } from '../output.js';
 import { attach } from '../attach.js';
-import { DEFAULT_DETACH_KEYS } from '../detachKeys.js';
+import { defaultDetachKeys } from '../settings.js';
+import { parseDetachKeys } from '../detachKeys.js';
 
 interface NewOptions {
   cwd?: string;
@@ -34,12 +35,15 @@ export function register(program: Command): void {
       '\nExamples:\n  id=$(kojo new claude --yolo -- --model opus)\n  kojo new exec --name build -- make -j2\n  kojo new tmux -a',
     )
     .action(async (tool: string, args: string[], options: NewOptions) => {
+      // A bad configured detach key is said before a session is made, not after.
+      const detachKeys = options.attach ? defaultDetachKeys() : undefined;
+      if (detachKeys !== undefined) parseDetachKeys(detachKeys);
       const client = await connectDaemon();
       const { stdout } = process;
       const info = await client.call('session.create', {
         tool,
         args,
-        cwd: path.resolve(options.cwd ?? process.cwd()),
+        cwd: options.cwd !== undefined ? path.resolve(options.cwd) : currentDir(),
         env: callerEnv(),
         ...(options.name !== undefined && { name: options.name }),
         ...(options.yolo && { yolo: true }),
@@ -48,8 +52,8 @@ export function register(program: Command): void {
         ...(stdout.isTTY && { cols: stdout.columns, rows: stdout.rows }),
       });
       client.close();
-      if (options.attach) {
-        process.exitCode = await attach(info.id, { detachKeys: DEFAULT_DETACH_KEYS, readOnly: false });
+      if (detachKeys !== undefined) {
+        process.exitCode = await attach(info.id, { detachKeys, readOnly: false });
         return;
       }
       if (options.json) printJson(info);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { connectDaemon } from '../client.js';
 import { attach } from '../attach.js';
-import { DEFAULT_DETACH_KEYS } from '../detachKeys.js';
+import { defaultDetachKeys } from '../settings.js';
 
 export function register(program: Command): void {
   program
@@ -22,6 +22,6 @@ export function register(program: Command): void {
       }
       const child = await client.call('session.tmuxOpen', { session: ref });
       client.close();
-      process.exitCode = await attach(child.id, { detachKeys: DEFAULT_DETACH_KEYS, readOnly: false });
+      process.exitCode = await attach(child.id, { detachKeys: defaultDetachKeys(), readOnly: false });
     });
 }

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import { TOOL_EXECUTABLE, TOOL_NAMES, type ToolInfo } from '../../shared/protocol.js';
 import { findExecutable } from '../../shared/executables.js';
-import { printJson, table } from '../output.js';
+import { currentDir, printJson, table } from '../output.js';
 
 export function toolAvailability(): Record<string, ToolInfo> {
   const result: Record<string, ToolInfo> = {};
   for (const tool of TOOL_NAMES) {
     const executable = TOOL_EXECUTABLE[tool];
     if (!executable) continue;
-    const found = findExecutable(executable, process.env.PATH, process.cwd());
+    const found = findExecutable(executable, process.env.PATH, currentDir());
     result[tool] = { available: found !== undefined, path: found ?? '' };
   }
   return result;

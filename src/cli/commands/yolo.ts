@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { YoloApproval } from '../../shared/protocol.js';
 import { connectDaemon } from '../client.js';
-import { CliError } from '../output.js';
+import { CliError, plural } from '../output.js';
 import { watch } from '../watch.js';
 
 export function register(program: Command): void {
@@ -32,6 +32,6 @@ export function register(program: Command): void {
         return;
       }
       if (options.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-      else process.stdout.write(`${result.yoloMode ? 'on' : 'off'} (${result.approvals.length} approvals)\n`);
+      else process.stdout.write(`${result.yoloMode ? 'on' : 'off'} (${plural(result.approvals.length, 'approval')})\n`);
     });
 }

@@ -16,7 +16,8 @@ export const paramSchemas: { [M in MethodName]: z.ZodType<Methods[M]['params']> 
       args: z.array(z.string().max(65_536)).max(4096),
       cwd: z.string().min(1).max(4096),
       env: z.record(z.string(), z.string()),
-      name: z.string().max(256).optional(),
+      // Only a bound on size here: the naming rule, and its message, are checkName's.
+      name: z.string().max(4096).optional(),
       yolo: z.boolean().optional(),
       direct: z.boolean().optional(),
       baseUrl: z.string().max(4096).optional(),

@@ -84,6 +84,12 @@ export class SessionManager {
     const args = params.args;
     let program: string;
     if (spec.terminal) {
+      if (args.length > 0) {
+        throw new KojoError(
+          ErrorCode.InvalidParams,
+          `the ${tool} tool opens your login shell and takes no arguments; to run a program: kojo new exec -- ${args.join(' ')}`,
+        );
+      }
       program = loginShell(env);
     } else if (TOOL_EXECUTABLE[tool]) {
       program = TOOL_EXECUTABLE[tool];
@@ -187,9 +193,10 @@ export class SessionManager {
 
   // --- stop / remove ------------------------------------------------------
 
+  /** Stopping an exited session succeeds and does nothing, as `docker stop` does. */
   async stop(ref: string): Promise<Session> {
     const session = this.resolve(ref);
-    if (!session.running) throw new KojoError(ErrorCode.SessionNotRunning, 'session not running');
+    if (!session.running) return session;
     await session.stop();
     return session;
   }
@@ -263,11 +270,17 @@ export class SessionManager {
     }
   }
 
+  /**
+   * The one rule for names, whatever their length: 1–64 of letters, digits,
+   * '.', '_', '-', starting with a letter or digit, and not `s_` + hex, which
+   * reads as an ID or an ID prefix and would shadow real sessions.
+   */
   private checkName(name: string): void {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name) || isSessionId(name)) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name) || /^s_[0-9a-f]/i.test(name) || isSessionId(name)) {
+      const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
       throw new KojoError(
         ErrorCode.InvalidParams,
-        `invalid name "${name}": use letters, digits, '.', '_' or '-' (at most 64)`,
+        `invalid name ${shown}: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, and not s_ followed by hex (that reads as a session ID)`,
       );
     }
     for (const session of this.sessions.values()) {
