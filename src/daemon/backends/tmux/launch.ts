@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 
 /** How long a pane's shell waits for the daemon to confirm it read the end marker (no daemon: the next one reads tmux). */
-const END_ACK_WAIT_S = 5;
+const END_ACK_WAIT_S = 30;
 
 /** Single-quotes a word for sh. */
 export function shellQuote(word: string): string {

@@ -8,8 +8,7 @@ import { programPid, shellQuote } from './launch.js';
 import { EndMarker } from '../endMarker.js';
 
 /** Pipe silence that shows tmux has written out a pane's last output, when no end marker will come. */
-const PIPE_QUIET_MS = 50;
-const PIPE_QUIET_MAX_MS = 2000;
+const PIPE_QUIET_MS = 200;
 /** Modes a program sets that tmux does not show: kept for the next daemon. */
 const HELD_MODES = /\x1b\[\?(?:2004|1004)h/g;
 
@@ -188,7 +187,6 @@ export class TmuxPane implements Backend, PaneWatcher {
   private async drained(): Promise<void> {
     if (this.markerSeen) return;
     const marker = new Promise<void>((resolve) => (this.onMarker = resolve));
-    let deadline = performance.now() + PIPE_QUIET_MAX_MS;
     const quiet = (async () => {
       for (;;) {
         const seen = this.lastOutputAt;
@@ -196,9 +194,9 @@ export class TmuxPane implements Backend, PaneWatcher {
         // One I/O phase more: a loop that was busy reads what waits before we decide.
         await new Promise((resolve) => setImmediate(resolve));
         if (this.markerSeen) return;
-        // Paused by flow control: the bytes wait for a reader, not silence.
-        if (this.paused) deadline = performance.now() + PIPE_QUIET_MAX_MS;
-        else if (this.lastOutputAt === seen || performance.now() > deadline) return;
+        // Paused by flow control: the bytes wait for a reader, not silence. While
+        // output flows, the marker may still come: only silence ends the wait.
+        if (!this.paused && this.lastOutputAt === seen) return;
       }
     })();
     await Promise.race([marker, quiet]);
