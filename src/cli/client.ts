@@ -7,7 +7,8 @@ import { JSONRPCClient, type JSONRPCRequest, type JSONRPCResponse } from 'json-r
 import { socketPathProblem, statePaths, type StatePaths } from '../shared/paths.js';
 import { KOJO_VERSION, PROTOCOL_VERSION } from '../shared/version.js';
 import { DAEMON_START_TIMEOUT_MS, MAX_CONTROL_FRAME_BYTES } from '../shared/limits.js';
-import { LineReader } from '../shared/lineReader.js';
+import { LineReader, lineTooLarge } from '../shared/lineReader.js';
+import { openLogNoFollow, stateDirProblem } from '../shared/stateDir.js';
 import type { HelloResult, Methods, MethodName } from '../shared/protocol.js';
 import { CliError, warn } from './output.js';
 
@@ -26,11 +27,16 @@ export class DaemonClient {
   private closed = false;
   onNotification: NotificationHandler | undefined;
   onClose: (() => void) | undefined;
+  /** The daemon's hello, once connectDaemon has checked it. */
+  hello: HelloResult | undefined;
 
   constructor(readonly socket: net.Socket) {
     openClients.add(this);
     this.rpc = new JSONRPCClient((request: JSONRPCRequest) => {
-      socket.write(JSON.stringify(request) + '\n');
+      const line = JSON.stringify(request) + '\n';
+      // The daemon would refuse it and close: say why instead of "lost connection".
+      if (Buffer.byteLength(line) > MAX_CONTROL_FRAME_BYTES) throw new Error(lineTooLarge(MAX_CONTROL_FRAME_BYTES));
+      socket.write(line);
     });
     const lines = new LineReader(64 * MAX_CONTROL_FRAME_BYTES);
     socket.on('data', (chunk: Buffer) => {
@@ -38,6 +44,7 @@ export class DaemonClient {
         const message = JSON.parse(line) as JSONRPCResponse & { method?: string; params?: unknown };
         if (message.method !== undefined && message.id === undefined)
           this.onNotification?.(message.method, message.params);
+        else if (message.id === null && message.error) this.rpc.rejectAllPendingRequests(message.error.message);
         else this.rpc.receive(message);
       }
     });
@@ -69,7 +76,7 @@ export class DaemonClient {
 /** Connects to the daemon, starting it first when none answers. */
 export async function connectDaemon(options: { autostart?: boolean } = {}): Promise<DaemonClient> {
   const paths = statePaths();
-  const problem = socketPathProblem(paths);
+  const problem = socketPathProblem(paths) ?? stateDirProblem(paths);
   if (problem) throw new CliError(problem);
   let socket = await tryConnect(paths.socket);
   if (!socket) {
@@ -80,6 +87,7 @@ export async function connectDaemon(options: { autostart?: boolean } = {}): Prom
   const client = new DaemonClient(socket);
   const hello = await client.call('daemon.hello', {});
   checkDaemonVersion(hello);
+  client.hello = hello;
   return client;
 }
 
@@ -110,7 +118,7 @@ export function tryConnect(socketPath: string): Promise<net.Socket | undefined> 
 /** Starts the daemon (what `kojo daemon run` runs) detached from this terminal, logging to the daemon log. */
 export function startDaemon(paths: StatePaths): void {
   fs.mkdirSync(path.dirname(paths.log), { recursive: true, mode: 0o700 });
-  const log = fs.openSync(paths.log, 'a', 0o600);
+  const log = openLogNoFollow(paths.log);
   // The daemon's own bundle beside this one.
   const child = spawn(process.execPath, [fileURLToPath(new URL('./daemon.js', import.meta.url))], {
     detached: true,

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import writeFileAtomic from 'write-file-atomic';
+import { describeWriteError, writeFileAtomicSync } from './atomicWrite.js';
 import { ErrorCode, KojoError } from '../shared/errors.js';
 import { DEFAULT_CUSTOM_BASE_URL } from './agents/tools.js';
 
@@ -9,6 +9,11 @@ export const CONFIG_KEYS: Record<string, { default: string; check?: (value: stri
     default: DEFAULT_CUSTOM_BASE_URL,
     check: (value) => (/^https?:\/\/\S+$/.test(value) ? undefined : 'custom-base-url must be an http(s) URL'),
   },
+  // Off: variables named like *KEY*, *TOKEN*, *SECRET*, *PASSWORD* never reach sessions.json.
+  'persist-secrets': {
+    default: 'off',
+    check: (value) => (value === 'on' || value === 'off' ? undefined : 'persist-secrets must be on or off'),
+  },
 };
 
 /** config.json in the state directory: a flat object of string values. */
@@ -17,7 +22,14 @@ export class Config {
 
   constructor(private readonly file: string) {
     try {
-      const data: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+      const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+      let text: string;
+      try {
+        text = fs.readFileSync(fd, 'utf8');
+      } finally {
+        fs.closeSync(fd);
+      }
+      const data: unknown = JSON.parse(text);
       if (typeof data === 'object' && data !== null) {
         for (const [key, value] of Object.entries(data)) {
           if (key in CONFIG_KEYS && typeof value === 'string') this.values[key] = value;
@@ -39,8 +51,13 @@ export class Config {
     if (!spec) throw unknownKey(key);
     const problem = spec.check?.(value);
     if (problem) throw new KojoError(ErrorCode.InvalidParams, problem);
-    this.values[key] = value;
-    writeFileAtomic.sync(this.file, JSON.stringify(this.values, null, 2) + '\n', { mode: 0o600 });
+    const values = { ...this.values, [key]: value };
+    try {
+      writeFileAtomicSync(this.file, JSON.stringify(values, null, 2) + '\n');
+    } catch (error) {
+      throw new KojoError(ErrorCode.Internal, `cannot save the config: ${describeWriteError(error)}`);
+    }
+    this.values = values;
   }
 }
 
