@@ -10,7 +10,12 @@ import { execa } from 'execa';
 import { PtyBackend } from '../../src/daemon/backends/pty.js';
 import { ModeTracker } from '../../src/shared/modeTracker.js';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The checkout: the nearest folder above this bundled test that holds package.json (tests sit at any depth). */
+export const ROOT = findRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findRoot(dir: string): string {
+  return fs.existsSync(path.join(dir, 'package.json')) || dir === path.dirname(dir) ? dir : findRoot(path.dirname(dir));
+}
 export const KOJO_BIN = path.join(ROOT, 'bin/kojo');
 export const FIXTURE_BIN = path.join(ROOT, 'test/fixtures/bin');
 
