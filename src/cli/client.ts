@@ -79,13 +79,18 @@ export async function connectDaemon(options: { autostart?: boolean } = {}): Prom
   const problem = socketPathProblem(paths) ?? stateDirProblem(paths);
   if (problem) throw new CliError(problem);
   let socket = await tryConnect(paths.socket);
+  let exited: (() => boolean) | undefined;
   if (!socket) {
     if (options.autostart === false) throw new CliError('the kojo daemon is not running');
-    startDaemon(paths);
-    socket = await waitForDaemon(paths.socket);
+    exited = startDaemon(paths);
+    socket = await waitForDaemon(paths.socket, exited);
   }
   const client = new DaemonClient(socket);
-  const hello = await client.call('daemon.hello', {});
+  const hello = await client.call('daemon.hello', {}).catch(async (error: unknown) => {
+    // A daemon we started may listen and still give up while starting.
+    if (exited && (await daemonExits(exited))) throw new CliError(`the kojo daemon did not start: ${whyNotStarted()}`);
+    throw error;
+  });
   checkDaemonVersion(hello);
   client.hello = hello;
   return client;
@@ -116,7 +121,7 @@ export function tryConnect(socketPath: string): Promise<net.Socket | undefined> 
 }
 
 /** Starts the daemon (what `kojo daemon run` runs) detached from this terminal, logging to the daemon log. */
-export function startDaemon(paths: StatePaths): void {
+export function startDaemon(paths: StatePaths): () => boolean {
   fs.mkdirSync(path.dirname(paths.log), { recursive: true, mode: 0o700 });
   const log = openLogNoFollow(paths.log);
   // The daemon's own bundle beside this one.
@@ -128,16 +133,44 @@ export function startDaemon(paths: StatePaths): void {
   });
   child.unref();
   fs.closeSync(log);
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  return () => exited;
 }
 
-async function waitForDaemon(socketPath: string): Promise<net.Socket> {
+async function waitForDaemon(socketPath: string, exited: () => boolean = () => false): Promise<net.Socket> {
   const deadline = Date.now() + DAEMON_START_TIMEOUT_MS;
   let wait = 5;
   while (Date.now() < deadline) {
     const socket = await tryConnect(socketPath);
     if (socket) return socket;
+    // A daemon that gave up says why in its log: pass that on.
+    if (exited()) throw new CliError(`the kojo daemon did not start: ${whyNotStarted()}`);
     await new Promise((resolve) => setTimeout(resolve, wait));
     wait = Math.min(wait * 2, 100);
   }
   throw new CliError(`the kojo daemon did not start; see ${statePaths().log}`);
+}
+
+/** What the daemon's log says about its failed start, else a full disk, else where to look. */
+function whyNotStarted(): string {
+  const paths = statePaths();
+  try {
+    const lines = fs.readFileSync(paths.log, 'utf8').trimEnd().split('\n');
+    const last = lines.reverse().find((line) => line.includes(' cannot start: '));
+    if (last) return last.slice(last.indexOf(' cannot start: ') + ' cannot start: '.length).split('\n')[0]!;
+  } catch {
+    // No log: perhaps no room for one.
+  }
+  try {
+    if (fs.statfsSync(paths.home).bavail === 0) return `the disk holding ${paths.home} is full`;
+  } catch {
+    // Cannot tell.
+  }
+  return `see ${paths.log}`;
+}
+
+async function daemonExits(exited: () => boolean): Promise<boolean> {
+  for (let i = 0; i < 40 && !exited(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  return exited();
 }

@@ -156,6 +156,10 @@ port.on('message', (message: ToEmulator) => {
       break;
     case 'serialize':
       then((done) => {
+        // Whatever fails here, the attacher waiting for this answer gets one.
+        const fallback = setImmediate(() =>
+          post({ type: 'serialized', request: message.request, data: '', alternate: false }),
+        );
         const data =
           (message.what === 'modes' ? modesOf(term) : screen.serializer.serialize({ scrollback: screen.scrollback })) +
           unserializedModesOf(screen.unserialized);
@@ -165,6 +169,7 @@ port.on('message', (message: ToEmulator) => {
           data,
           alternate: term.buffer.active.type === 'alternate',
         });
+        clearImmediate(fallback);
         done();
       });
       break;

@@ -145,3 +145,42 @@ test('a full disk: create fails with "disk full", the store stays whole, ls and 
   assert.deepEqual(hello.stdout.trim().split('\n').sort(), [...acknowledged].sort());
   assert.ok((await call(box, 'daemon.hello', {})).result);
 });
+
+test('a disk full before the daemon starts: kojo new says so, and works once there is room', async (t) => {
+  const box = await newSandbox();
+  fs.mkdirSync(box.home, { recursive: true, mode: 0o700 });
+  const mounted = await execa('mount', ['-t', 'tmpfs', '-o', 'size=200k,mode=0700', 'tmpfs', box.home], {
+    reject: false,
+  });
+  if (mounted.exitCode !== 0) return t.skip(`cannot mount a tmpfs: ${mounted.stderr}`);
+  t.after(async () => {
+    const pid = await box.daemonPid().catch(() => undefined);
+    if (pid) process.kill(pid, 'SIGKILL');
+    await waitFor(() => pid === undefined || !alive(pid), 10_000, 'daemon gone');
+    await execa('umount', ['-l', box.home], { reject: false });
+    await box.cleanup();
+  });
+  const filler = path.join(box.home, 'filler');
+  await execa('dd', ['if=/dev/zero', `of=${filler}`, 'bs=1k', 'count=400'], { reject: false });
+  // Without tmux the daemon starts and refuses to store; with it, it cannot
+  // even write tmux's config and gives up. Either way the CLI says why.
+  for (const tmux of ['0', '1']) {
+    const full = await box.run(['new', '--direct', 'exec', '--', 'true'], { env: { KOJO_TMUX: tmux } });
+    assert.equal(full.exitCode, 1);
+    assert.match(
+      full.stderr.trim(),
+      tmux === '0'
+        ? /^kojo: cannot save sessions: disk full$/
+        : /^kojo: the kojo daemon did not start: (the disk holding .* is full|.*ENOSPC.*)$/,
+    );
+    if (tmux === '0') {
+      const status = await box.run(['daemon', 'status']);
+      assert.match(status.stderr, /kojo: store problem: cannot save sessions: disk full/);
+      assert.equal((await box.run(['daemon', 'stop'])).exitCode, 0);
+    }
+  }
+  fs.rmSync(filler);
+  const roomy = await box.run(['new', '--direct', 'exec', '--', 'true']);
+  assert.equal(roomy.exitCode, 0, roomy.stderr);
+  assert.doesNotMatch((await box.run(['daemon', 'status'])).stdout, /PROBLEM/);
+});
