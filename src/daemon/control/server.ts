@@ -97,11 +97,13 @@ export class ControlServer {
           this.startAttach(socket, request.value, request.id, lines.rest());
           return;
         }
-        if (request.value.method === 'session.watch') this.limits.release(socket);
+        const watch = request.value.method === 'session.watch';
         inFlight++;
         // receive() checks the JSON-RPC shape itself and answers Invalid Request.
         void this.rpc.receive(request.value as unknown as JSONRPCRequest, ctx).then((response) => {
           inFlight--;
+          // A watch that began idles by design; a refused one stays counted.
+          if (watch && response && !('error' in response && response.error)) this.limits.release(socket);
           if (response) this.send(socket, response);
         });
       }

@@ -16,7 +16,7 @@ test('a world-writable state directory is refused, by the CLI and by the daemon 
   const ls = await box.run(['ls']);
   assert.equal(ls.exitCode, 1);
   assert.match(ls.stderr, /^kojo: unsafe state directory: .* is writable by group; fix it with: chmod go-w /);
-  const daemon = await box.run(['daemon', 'run'], { timeout: 20_000 });
+  const daemon = await box.run(['daemon', 'run'], { timeout: 90_000 });
   assert.notEqual(daemon.exitCode, 0);
   assert.match(daemon.stderr, /cannot start: unsafe state directory/);
   assert.ok(!fs.existsSync(path.join(box.home, 'run')), 'nothing created in it');
@@ -30,7 +30,7 @@ test('a planted run/ and a symlinked daemon.log are refused; the link target is 
   const planted = await box.run(['ls']);
   assert.equal(planted.exitCode, 1);
   assert.match(planted.stderr, /^kojo: unsafe state directory: .*run belongs to uid 65534, not to you/);
-  const daemon = await box.run(['daemon', 'run'], { timeout: 20_000 });
+  const daemon = await box.run(['daemon', 'run'], { timeout: 90_000 });
   assert.match(daemon.stderr, /cannot start: unsafe state directory: .*run belongs to uid 65534/);
   fs.rmSync(path.join(box.home, 'run'), { recursive: true });
 
