@@ -149,7 +149,7 @@ async function waitForDaemon(socketPath: string, exited: () => boolean = () => f
     await new Promise((resolve) => setTimeout(resolve, wait));
     wait = Math.min(wait * 2, 100);
   }
-  throw new CliError(`the kojo daemon did not start; see ${statePaths().log}`);
+  throw new CliError(`the kojo daemon did not start: ${whyNotStarted()}`);
 }
 
 /** What the daemon's log says about its failed start, else a full disk, else where to look. */
