@@ -1,13 +1,14 @@
 import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { JSONRPCClient, type JSONRPCRequest, type JSONRPCResponse } from 'json-rpc-2.0';
 import { socketPathProblem, statePaths, type StatePaths } from '../shared/paths.js';
 import { KOJO_VERSION, PROTOCOL_VERSION } from '../shared/version.js';
 import { DAEMON_START_TIMEOUT_MS, MAX_CONTROL_FRAME_BYTES } from '../shared/limits.js';
-import { LineReader } from '../shared/lineReader.js';
+import { LineReader, lineTooLarge } from '../shared/lineReader.js';
+import { openLogNoFollow, stateDirProblem } from '../shared/stateDir.js';
 import type { HelloResult, Methods, MethodName } from '../shared/protocol.js';
 import { CliError, exitStatusFor, warn } from './output.js';
 import { attempt } from '../shared/systemError.js';
@@ -27,11 +28,16 @@ export class DaemonClient {
   private closed = false;
   onNotification: NotificationHandler | undefined;
   onClose: (() => void) | undefined;
+  /** The daemon's hello, once connectDaemon has checked it. */
+  hello: HelloResult | undefined;
 
   constructor(readonly socket: net.Socket) {
     openClients.add(this);
     this.rpc = new JSONRPCClient((request: JSONRPCRequest) => {
-      socket.write(JSON.stringify(request) + '\n');
+      const line = JSON.stringify(request) + '\n';
+      // The daemon would refuse it and close: say why instead of "lost connection".
+      if (Buffer.byteLength(line) > MAX_CONTROL_FRAME_BYTES) throw new Error(lineTooLarge(MAX_CONTROL_FRAME_BYTES));
+      socket.write(line);
     });
     const lines = new LineReader(64 * MAX_CONTROL_FRAME_BYTES);
     socket.on('data', (chunk: Buffer) => {
@@ -39,6 +45,7 @@ export class DaemonClient {
         const message = JSON.parse(line) as JSONRPCResponse & { method?: string; params?: unknown };
         if (message.method !== undefined && message.id === undefined)
           this.onNotification?.(message.method, message.params);
+        else if (message.id === null && message.error) this.rpc.rejectAllPendingRequests(message.error.message);
         else this.rpc.receive(message);
       }
     });
@@ -70,17 +77,23 @@ export class DaemonClient {
 /** Connects to the daemon, starting it first when none answers. */
 export async function connectDaemon(options: { autostart?: boolean } = {}): Promise<DaemonClient> {
   const paths = statePaths();
-  const problem = socketPathProblem(paths);
+  const problem = socketPathProblem(paths) ?? stateDirProblem(paths);
   if (problem) throw new CliError(problem);
   let socket = await tryConnect(paths.socket);
+  let exited: (() => boolean) | undefined;
   if (!socket) {
     if (options.autostart === false) throw new CliError('the kojo daemon is not running');
-    const daemon = startDaemon(paths);
-    socket = await waitForDaemon(paths, daemon);
+    exited = startDaemon(paths);
+    socket = await waitForDaemon(paths.socket, exited);
   }
   const client = new DaemonClient(socket);
-  const hello = await client.call('daemon.hello', {});
+  const hello = await client.call('daemon.hello', {}).catch(async (error: unknown) => {
+    // A daemon we started may listen and still give up while starting.
+    if (exited && (await daemonExits(exited))) throw new CliError(`the kojo daemon did not start: ${whyNotStarted()}`);
+    throw error;
+  });
   checkDaemonVersion(hello);
+  client.hello = hello;
   return client;
 }
 
@@ -109,12 +122,12 @@ export function tryConnect(socketPath: string): Promise<net.Socket | undefined> 
 }
 
 /** Starts the daemon (what `kojo daemon run` runs) detached from this terminal, logging to the daemon log. */
-export function startDaemon(paths: StatePaths): ChildProcess {
+export function startDaemon(paths: StatePaths): () => boolean {
   const mkdir = (dir: string): void => void fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   attempt(`create the state directory ${paths.home}`, () => mkdir(paths.home));
   const log = attempt(`open the daemon log ${paths.log}`, () => {
     mkdir(path.dirname(paths.log));
-    return fs.openSync(paths.log, 'a', 0o600);
+    return openLogNoFollow(paths.log);
   });
   // The daemon's own bundle beside this one.
   const child = spawn(process.execPath, [fileURLToPath(new URL('./daemon.js', import.meta.url))], {
@@ -125,33 +138,48 @@ export function startDaemon(paths: StatePaths): ChildProcess {
   });
   child.unref();
   fs.closeSync(log);
-  return child;
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  return () => exited;
 }
 
-async function waitForDaemon(paths: StatePaths, daemon: ChildProcess): Promise<net.Socket> {
+async function waitForDaemon(socketPath: string, exited: () => boolean = () => false): Promise<net.Socket> {
   const deadline = Date.now() + DAEMON_START_TIMEOUT_MS;
-  let exited = false;
-  daemon.once('exit', () => (exited = true));
   let wait = 5;
   while (Date.now() < deadline) {
-    const socket = await tryConnect(paths.socket);
+    const socket = await tryConnect(socketPath);
     if (socket) return socket;
-    // It gave up (another daemon may have won the race: look once more).
-    if (exited) return (await tryConnect(paths.socket)) ?? failedStart(paths);
+    // A daemon that gave up says why in its log (another may have won the race: look once more).
+    if (exited()) {
+      const late = await tryConnect(socketPath);
+      if (late) return late;
+      throw new CliError(`the kojo daemon did not start: ${whyNotStarted()}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, wait));
     wait = Math.min(wait * 2, 100);
   }
-  throw new CliError(`the kojo daemon did not start; see ${paths.log}`);
+  throw new CliError(`the kojo daemon did not start: ${whyNotStarted()}`);
 }
 
-/** The daemon exited without serving: its last log line says why. */
-function failedStart(paths: StatePaths): never {
-  let last = '';
+/** What the daemon's log says about its failed start, else a full disk, else where to look. */
+function whyNotStarted(): string {
+  const paths = statePaths();
   try {
     const lines = fs.readFileSync(paths.log, 'utf8').trimEnd().split('\n');
-    last = (lines[lines.length - 1] ?? '').replace(/^\S+Z (not starting: )?/, '');
+    const last = lines.reverse().find((line) => / (cannot|not) start(ing)?: /.test(line));
+    if (last) return last.replace(/^.*? (cannot start|not starting): /, '');
   } catch {
-    // No log to quote.
+    // No log: perhaps no room for one.
   }
-  throw new CliError(`the kojo daemon did not start${last ? `: ${last}` : ''} (log: ${paths.log})`);
+  try {
+    if (fs.statfsSync(paths.home).bavail === 0) return `the disk holding ${paths.home} is full`;
+  } catch {
+    // Cannot tell.
+  }
+  return `see ${paths.log}`;
+}
+
+async function daemonExits(exited: () => boolean): Promise<boolean> {
+  for (let i = 0; i < 40 && !exited(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  return exited();
 }

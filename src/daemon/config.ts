@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
-import { systemReason } from '../shared/systemError.js';
+import { describeWriteError, writeFileAtomicSync } from './atomicWrite.js';
 import { ErrorCode, KojoError } from '../shared/errors.js';
 import { DEFAULT_CUSTOM_BASE_URL } from './agents/tools.js';
 
@@ -18,6 +17,11 @@ export const CONFIG_KEYS: Record<string, { default: string; check?: (value: stri
       /^(ctrl-[a-z@[\\\]^_]|[^,]{1})(,(ctrl-[a-z@[\\\]^_]|[^,]{1}))*$/i.test(value)
         ? undefined
         : 'detach-keys must be keys like ctrl-\\ or ctrl-a,d (single characters or ctrl-<a-z @ [ \\ ] ^ _>, comma-separated)',
+  },
+  // Off: variables named like *KEY*, *TOKEN*, *SECRET*, *PASSWORD* never reach sessions.json.
+  'persist-secrets': {
+    default: 'off',
+    check: (value) => (value === 'on' || value === 'off' ? undefined : 'persist-secrets must be on or off'),
   },
 };
 
@@ -47,7 +51,14 @@ export class Config {
 
   private read(file: string): void {
     try {
-      const data: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+      const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+      let text: string;
+      try {
+        text = fs.readFileSync(fd, 'utf8');
+      } finally {
+        fs.closeSync(fd);
+      }
+      const data: unknown = JSON.parse(text);
       if (typeof data === 'object' && data !== null) {
         for (const [key, value] of Object.entries(data)) {
           if (key in CONFIG_KEYS && typeof value === 'string') this.values[key] = value;
@@ -72,9 +83,9 @@ export class Config {
     const values = { ...this.values, [key]: value };
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-      writeFileAtomic.sync(this.file, JSON.stringify(values, null, 2) + '\n', { mode: 0o600 });
+      writeFileAtomicSync(this.file, JSON.stringify(values, null, 2) + '\n');
     } catch (error) {
-      throw new KojoError(ErrorCode.Internal, `cannot write the config file ${this.file}: ${systemReason(error)}`);
+      throw new KojoError(ErrorCode.Internal, `cannot save the config ${this.file}: ${describeWriteError(error)}`);
     }
     this.values = values;
   }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type net from 'node:net';
 import { socketPathProblem, statePaths } from '../shared/paths.js';
+import { stateDirProblem } from '../shared/stateDir.js';
 import { KOJO_VERSION, PROTOCOL_VERSION } from '../shared/version.js';
 import type { HelloResult } from '../shared/protocol.js';
 import { listenExclusive } from './control/socketLock.js';
@@ -23,8 +24,8 @@ export async function runDaemon(): Promise<number> {
   } catch (error) {
     // A daemon that cannot serve must not sit on the socket. One line for
     // what it tried (the CLI quotes it), a stack only for the unexpected.
-    if (error instanceof SystemFailure) log(`not starting: ${error.message}`);
-    else log(`not starting: ${(error as Error).stack ?? String(error)}`);
+    const known = error instanceof SystemFailure || error instanceof StartError;
+    log(`cannot start: ${known ? (error as Error).message : ((error as Error).stack ?? String(error))}`);
     try {
       fs.rmSync(statePaths().socket, { force: true });
     } catch {
@@ -37,7 +38,9 @@ export async function runDaemon(): Promise<number> {
 async function serve(): Promise<number> {
   const paths = statePaths();
   const problem = socketPathProblem(paths);
-  if (problem) throw new Error(problem);
+  if (problem) throw new StartError(problem);
+  const unsafe = stateDirProblem(paths);
+  if (unsafe) throw new StartError(unsafe);
   attempt(`create the state directory ${paths.home}`, () => {
     fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
   });
@@ -61,8 +64,8 @@ async function serve(): Promise<number> {
   const startedAt = new Date().toISOString();
   log(`kojo daemon ${KOJO_VERSION} (pid ${process.pid}) serving ${paths.socket}`);
 
-  const store = new Store(paths.store);
   const config = new Config(paths.config, paths.legacyConfig);
+  const store = new Store(paths.store, { keepSecrets: () => config.get('persist-secrets') === 'on' });
   const emulator = new EmulatorHost(
     new URL('./emulatorWorker.js', import.meta.url) /* dist/emulatorWorker.js beside dist/daemon.js */,
   );
@@ -74,6 +77,7 @@ async function serve(): Promise<number> {
   const loaded = store.load();
   let storeProblem: string | undefined;
   if (loaded.ok) {
+    for (const warning of loaded.warnings ?? []) log(warning);
     const sessions = manager.load(loaded.records);
     await manager.adopt(sessions, { cleanOrphans: true });
     log(`loaded ${loaded.records.length} session(s) from ${paths.store}`);
@@ -107,7 +111,8 @@ async function serve(): Promise<number> {
       sessions: manager.count,
       tmux: tmux.status,
     };
-    if (storeProblem) result.storeProblem = storeProblem;
+    const problem = storeProblem ?? manager.saveProblem;
+    if (problem) result.storeProblem = problem;
     return result;
   };
 
@@ -130,3 +135,6 @@ async function serve(): Promise<number> {
   process.on('uncaughtException', (error) => log(`uncaught: ${error.stack ?? String(error)}`));
   return new Promise<number>(() => undefined);
 }
+
+/** A reason not to start that the log states in one line, without a stack. */
+class StartError extends Error {}

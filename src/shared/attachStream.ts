@@ -4,7 +4,7 @@
 // travel beside typed input without ever touching the output bytes:
 //   [type: u8][length: u32 BE][payload]
 
-import { MAX_ATTACH_FRAME_BYTES } from './limits.js';
+import { MAX_ATTACH_FRAME_BYTES, normalizeSize } from './limits.js';
 
 export const FrameType = { Input: 1, Resize: 2, Detach: 3 } as const;
 export type FrameTypeValue = (typeof FrameType)[keyof typeof FrameType];
@@ -65,7 +65,7 @@ function decodeFrame(type: number, payload: Buffer): ClientFrame {
       return { type, data: payload };
     case FrameType.Resize:
       if (payload.length !== 4) throw new Error('bad resize frame');
-      return { type, cols: payload.readUInt16BE(0), rows: payload.readUInt16BE(2) };
+      return { type, ...normalizeSize(payload.readUInt16BE(0), payload.readUInt16BE(2)) };
     case FrameType.Detach:
       return { type };
     default:

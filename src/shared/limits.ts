@@ -43,3 +43,27 @@ export const YOLO_RESPONSE_DELAY_MS = 100;
 export function disabled(part: 'emulator' | 'detectors', env: NodeJS.ProcessEnv = process.env): boolean {
   return (env.KOJO_DISABLE ?? '').split(',').includes(part);
 }
+
+/** The largest terminal kojo accepts, each way: a bigger one could exhaust the emulator's memory. */
+export const MAX_TERMINAL_COLS = 1000;
+export const MAX_TERMINAL_ROWS = 1000;
+/** The size used when a terminal reports none (0×0, a pipe). */
+export const DEFAULT_TERMINAL_COLS = 80;
+export const DEFAULT_TERMINAL_ROWS = 24;
+
+/**
+ * The one size rule, applied wherever a size enters (params, resize frames,
+ * the store): a missing or zero size falls back to 80×24, a huge one is cut
+ * to the bound.
+ */
+export function normalizeSize(cols: number, rows: number): { cols: number; rows: number } {
+  return {
+    cols: clampDimension(cols, DEFAULT_TERMINAL_COLS, MAX_TERMINAL_COLS),
+    rows: clampDimension(rows, DEFAULT_TERMINAL_ROWS, MAX_TERMINAL_ROWS),
+  };
+}
+
+function clampDimension(value: number, fallback: number, max: number): number {
+  if (!Number.isFinite(value) || value < 1) return fallback;
+  return Math.min(Math.floor(value), max);
+}

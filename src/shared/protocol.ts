@@ -106,6 +106,11 @@ export interface SessionRef {
   session: string;
 }
 
+export interface RestartParams extends SessionRef {
+  /** The caller's environment: secrets the store does not keep come from here. */
+  env?: Record<string, string>;
+}
+
 export interface ListParams {
   all?: boolean;
 }
@@ -190,7 +195,7 @@ export interface Methods {
   'session.get': { params: SessionRef; result: SessionInfo };
   'session.stop': { params: SessionRef; result: SessionInfo };
   'session.remove': { params: RemoveParams; result: { id: string } };
-  'session.restart': { params: SessionRef; result: SessionInfo };
+  'session.restart': { params: RestartParams; result: SessionInfo };
   'session.yolo': { params: YoloParams; result: YoloResult };
   'session.attachments': { params: SessionRef; result: Attachment[] };
   'session.attachmentRemove': { params: AttachmentRemoveParams; result: { removed: boolean } };

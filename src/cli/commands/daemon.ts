@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { statePaths } from '../../shared/paths.js';
 import { connectDaemon, tryConnect, DaemonClient } from '../client.js';
-import { CliError, printJson } from '../output.js';
+import { CliError, printJson, warn } from '../output.js';
 import { SystemFailure } from '../../shared/systemError.js';
 
 async function running(): Promise<DaemonClient | undefined> {
@@ -77,7 +77,10 @@ export function register(program: Command): void {
           ? `tmux:    used (${hello.tmux.version ?? 'tmux'}); sessions survive a daemon restart`
           : `tmux:    not used (${hello.tmux.reason ?? 'unavailable'}); sessions are direct and end with the daemon`,
       ];
-      if (hello.storeProblem) lines.push(`store:   PROBLEM: ${hello.storeProblem}`);
+      if (hello.storeProblem) {
+        lines.push(`store:   PROBLEM: ${hello.storeProblem}`);
+        warn(`store problem: ${hello.storeProblem}`);
+      }
       process.stdout.write(lines.join('\n') + '\n');
     });
 

@@ -56,6 +56,16 @@ export function register(program: Command): void {
     .argument('<session>', 'ID, unique ID prefix, or name')
     .addHelpText('after', '\nExample:\n  kojo restart build')
     .action((ref: string) =>
-      eachSession([ref], async (client, r) => (await client.call('session.restart', { session: r })).id),
+      eachSession(
+        [ref],
+        async (client, r) => (await client.call('session.restart', { session: r, env: callerEnv() })).id,
+      ),
     );
+}
+
+/** Secrets are not stored: a restarted session takes them from this shell. */
+function callerEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) if (value !== undefined) env[name] = value;
+  return env;
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { SessionInfo } from '../../shared/protocol.js';
 import { connectDaemon } from '../client.js';
-import { age, color, printJson, table } from '../output.js';
+import { age, color, printJson, table, warn } from '../output.js';
 
 export function register(program: Command): void {
   program
@@ -14,6 +14,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  kojo ls\n  kojo ls -q | xargs kojo stop\n  kojo ls --json | jq ".[].id"')
     .action(async (options: { all?: boolean; json?: boolean; quiet?: boolean }) => {
       const client = await connectDaemon();
+      if (client.hello?.storeProblem) warn(`sessions may be missing: ${client.hello.storeProblem}`);
       const sessions = await client.call('session.list', { all: options.all ?? false });
       client.close();
       if (options.json) return printJson(sessions);

@@ -43,7 +43,7 @@ export const methods: { [M in Exclude<MethodName, 'session.attach'>]: Handler<M>
     id: (await ctx.manager.remove(params.session, params.force ?? false)).id,
   }),
 
-  'session.restart': async (params, ctx) => (await ctx.manager.restart(params.session)).info(),
+  'session.restart': async (params, ctx) => (await ctx.manager.restart(params.session, params.env)).info(),
 
   'session.yolo': (params, ctx) => {
     const session = ctx.manager.resolve(params.session);

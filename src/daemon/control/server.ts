@@ -10,7 +10,10 @@ import { ErrorCode, KojoError } from '../../shared/errors.js';
 import { MAX_CONTROL_FRAME_BYTES } from '../../shared/limits.js';
 import type { AttachParams, MethodName } from '../../shared/protocol.js';
 import { FrameDecoder, FrameType } from '../../shared/attachStream.js';
+import { LineReader } from '../../shared/lineReader.js';
 import { methods, type MethodContext } from './methods.js';
+import { ConnectionLimits } from './connectionLimits.js';
+import { parseRequest, type RequestId } from './request.js';
 import { paramSchemas, describeIssue } from './validate.js';
 import type { SessionManager } from '../session/manager.js';
 
@@ -24,6 +27,7 @@ export type ContextBase = Omit<MethodContext, 'socket' | 'notify'>;
 export class ControlServer {
   private readonly rpc = new JSONRPCServer<MethodContext>({ errorListener: () => undefined });
   private readonly connections = new Set<net.Socket>();
+  private readonly limits = new ConnectionLimits();
 
   constructor(
     private readonly server: net.Server,
@@ -62,39 +66,44 @@ export class ControlServer {
     this.connections.add(socket);
     socket.on('close', () => this.connections.delete(socket));
     socket.on('error', () => socket.destroy());
+    let inFlight = 0;
+    const refuse = (message: string): void =>
+      this.send(socket, createJSONRPCErrorResponse(null, ErrorCode.Internal, message));
+    if (!this.limits.admit(socket, () => inFlight > 0, refuse)) return;
     const ctx: MethodContext = { ...this.base, socket, notify: (s, method, params) => this.notify(s, method, params) };
-    let pending: Buffer = Buffer.alloc(0);
+    const lines = new LineReader(MAX_CONTROL_FRAME_BYTES);
     const onData = (chunk: Buffer): void => {
-      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      lines.feed(chunk);
       for (;;) {
-        const nl = pending.indexOf(10);
-        if (nl === -1) {
-          if (pending.length > MAX_CONTROL_FRAME_BYTES) {
-            this.send(socket, createJSONRPCErrorResponse(null, ErrorCode.InvalidRequest, tooLarge()));
-            socket.off('data', onData);
-            socket.end();
-          }
+        let line: string | undefined;
+        try {
+          line = lines.next();
+        } catch (error) {
+          // Past the limit there is no telling where the next request starts: answer, then close.
+          this.send(socket, createJSONRPCErrorResponse(null, ErrorCode.InvalidRequest, (error as Error).message));
+          socket.off('data', onData);
+          socket.end();
           return;
         }
-        if (nl > MAX_CONTROL_FRAME_BYTES) {
-          this.send(socket, createJSONRPCErrorResponse(null, ErrorCode.InvalidRequest, tooLarge()));
-          pending = pending.subarray(nl + 1);
-          continue;
-        }
-        const line = pending.subarray(0, nl).toString('utf8');
-        pending = pending.subarray(nl + 1);
+        if (line === undefined) return;
         const request = parseRequest(line);
         if (!request.ok) {
           this.send(socket, request.error);
           continue;
         }
-        if (isRequestFor(request.value, 'session.attach')) {
+        if (request.value.method === 'session.attach') {
           socket.off('data', onData);
-          this.startAttach(socket, request.value, pending);
+          this.limits.release(socket);
+          this.startAttach(socket, request.value, request.id, lines.rest());
           return;
         }
+        const watch = request.value.method === 'session.watch';
+        inFlight++;
         // receive() checks the JSON-RPC shape itself and answers Invalid Request.
         void this.rpc.receive(request.value as unknown as JSONRPCRequest, ctx).then((response) => {
+          inFlight--;
+          // A watch that began idles by design; a refused one stays counted.
+          if (watch && response && !('error' in response && response.error)) this.limits.release(socket);
           if (response) this.send(socket, response);
         });
       }
@@ -103,8 +112,7 @@ export class ControlServer {
     socket.resume();
   }
 
-  private startAttach(socket: net.Socket, request: { id?: unknown; params?: unknown }, rest: Buffer): void {
-    const id = typeof request.id === 'number' || typeof request.id === 'string' ? request.id : null;
+  private startAttach(socket: net.Socket, request: { params?: unknown }, id: RequestId, rest: Buffer): void {
     const fail = (code: number, message: string): void => {
       this.send(socket, createJSONRPCErrorResponse(id, code, message));
       socket.end();
@@ -154,30 +162,4 @@ export class ControlServer {
   private send(socket: net.Socket, message: JSONRPCResponse): void {
     if (!socket.destroyed) socket.write(JSON.stringify(message) + '\n');
   }
-}
-
-function tooLarge(): string {
-  return `control frame larger than ${MAX_CONTROL_FRAME_BYTES} bytes`;
-}
-
-type Parsed = { ok: true; value: Record<string, unknown> } | { ok: false; error: JSONRPCResponse };
-
-function parseRequest(line: string): Parsed {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return { ok: false, error: createJSONRPCErrorResponse(null, ErrorCode.ParseError, 'parse error: not JSON') };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return {
-      ok: false,
-      error: createJSONRPCErrorResponse(null, ErrorCode.InvalidRequest, 'invalid request: expected a JSON-RPC object'),
-    };
-  }
-  return { ok: true, value: value as Record<string, unknown> };
-}
-
-function isRequestFor(value: Record<string, unknown>, method: MethodName): boolean {
-  return value.method === method;
 }

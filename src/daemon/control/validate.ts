@@ -2,8 +2,12 @@
 // tied to the shared types so that a change on one side fails to compile.
 import { z } from 'zod';
 import type { Methods, MethodName } from '../../shared/protocol.js';
+import { normalizeSize } from '../../shared/limits.js';
 
-const size = z.number().int().min(1).max(10_000);
+// Any u16 is accepted, then cut to the one size rule (0 falls back to 80×24).
+const dimension = z.number().int().min(0).max(65_535);
+const cols = dimension.transform((value) => normalizeSize(value, 1).cols);
+const rows = dimension.transform((value) => normalizeSize(1, value).rows);
 const session = z.string().min(1).max(256);
 const empty = z.object({}).strict();
 
@@ -21,15 +25,15 @@ export const paramSchemas: { [M in MethodName]: z.ZodType<Methods[M]['params']> 
       yolo: z.boolean().optional(),
       direct: z.boolean().optional(),
       baseUrl: z.string().max(4096).optional(),
-      cols: size.optional(),
-      rows: size.optional(),
+      cols: cols.optional(),
+      rows: rows.optional(),
     })
     .strict(),
   'session.list': z.object({ all: z.boolean().optional() }).strict(),
   'session.get': z.object({ session }).strict(),
   'session.stop': z.object({ session }).strict(),
   'session.remove': z.object({ session, force: z.boolean().optional() }).strict(),
-  'session.restart': z.object({ session }).strict(),
+  'session.restart': z.object({ session, env: z.record(z.string(), z.string()).optional() }).strict(),
   'session.yolo': z.object({ session, enabled: z.boolean().optional() }).strict(),
   'session.attachments': z.object({ session }).strict(),
   'session.attachmentRemove': z.object({ session, path: z.string().min(1).max(4096) }).strict(),
@@ -39,8 +43,8 @@ export const paramSchemas: { [M in MethodName]: z.ZodType<Methods[M]['params']> 
   'session.attach': z
     .object({
       session,
-      cols: size,
-      rows: size,
+      cols,
+      rows,
       readOnly: z.boolean().optional(),
       replay: z.enum(['screen', 'raw']).optional(),
     })

@@ -146,6 +146,10 @@ export class EmulatorHost {
       resolve?.({ data: message.data, alternate: message.alternate });
       return;
     }
+    if (message.type === 'failed') {
+      process.stderr.write(`${new Date().toISOString()} emulator ${message.id}: ${message.message}\n`);
+      return;
+    }
     const state = this.backlog.get(message.id);
     if (!state) return;
     state.bytes -= message.bytes;

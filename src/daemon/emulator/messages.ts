@@ -12,4 +12,6 @@ export type ToEmulator =
 
 export type FromEmulator =
   | { type: 'parsed'; id: string; bytes: number }
-  | { type: 'serialized'; request: number; data: string; alternate: boolean };
+  | { type: 'serialized'; request: number; data: string; alternate: boolean }
+  /** An operation threw; the screen carries on without it. */
+  | { type: 'failed'; id: string; message: string };

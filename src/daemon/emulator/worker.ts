@@ -5,6 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import xtermHeadless from '@xterm/headless';
 import { SerializeAddon } from '@xterm/addon-serialize';
 import type { FromEmulator, ToEmulator } from './messages.js';
+import { normalizeSize } from '../../shared/limits.js';
 
 const { Terminal } = xtermHeadless;
 type Term = InstanceType<typeof Terminal>;
@@ -77,8 +78,7 @@ function unserializedModesOf(modes: Map<number, boolean>): string {
 port.on('message', (message: ToEmulator) => {
   if (message.type === 'open') {
     const term = new Terminal({
-      cols: message.cols,
-      rows: message.rows,
+      ...normalizeSize(message.cols, message.rows),
       scrollback: message.scrollback,
       allowProposedApi: true,
       // Programs print bytes that are no terminal sequence (binary files):
@@ -107,8 +107,20 @@ port.on('message', (message: ToEmulator) => {
   const { term } = screen;
   // Every operation on a screen runs after the previous one has finished
   // parsing: a reset's own writes must not fall behind later messages.
+  // An operation that throws (a resize xterm cannot allocate) is reported and
+  // skipped: the thread and the screen's later operations carry on.
   const then = (op: (done: () => void) => void): void => {
-    screen.chain = screen.chain.then(() => new Promise<void>((done) => op(done)));
+    screen.chain = screen.chain.then(
+      () =>
+        new Promise<void>((done) => {
+          try {
+            op(done);
+          } catch (error) {
+            post({ type: 'failed', id: message.id, message: `${message.type}: ${(error as Error).message}` });
+            done();
+          }
+        }),
+    );
   };
   switch (message.type) {
     case 'data': {
@@ -137,12 +149,17 @@ port.on('message', (message: ToEmulator) => {
     }
     case 'resize':
       then((done) => {
-        term.resize(message.cols, message.rows);
+        const size = normalizeSize(message.cols, message.rows);
+        term.resize(size.cols, size.rows);
         done();
       });
       break;
     case 'serialize':
       then((done) => {
+        // Whatever fails here, the attacher waiting for this answer gets one.
+        const fallback = setImmediate(() =>
+          post({ type: 'serialized', request: message.request, data: '', alternate: false }),
+        );
         const data =
           (message.what === 'modes' ? modesOf(term) : screen.serializer.serialize({ scrollback: screen.scrollback })) +
           unserializedModesOf(screen.unserialized);
@@ -152,6 +169,7 @@ port.on('message', (message: ToEmulator) => {
           data,
           alternate: term.buffer.active.type === 'alternate',
         });
+        clearImmediate(fallback);
         done();
       });
       break;

@@ -12,6 +12,7 @@ import { Session, type BackendFactory, type SessionRecord } from './session.js';
 import type { Store } from './store.js';
 import type { Config } from '../config.js';
 import { TOOLS, isToolName, toolArgs } from '../agents/tools.js';
+import { secretsOf } from './secrets.js';
 
 const DEFAULT_COLS = 80;
 const DEFAULT_ROWS = 24;
@@ -126,10 +127,20 @@ export class SessionManager {
     if (extra.parentId) record.parentId = extra.parentId;
     if (tool === 'custom') record.baseUrl = baseUrl;
     const session = this.add(record);
+    // Stored before it starts (and before the caller hears of it): an
+    // acknowledged session is never missing after a crash, and one that
+    // cannot be stored is never started.
+    try {
+      this.saveOrThrow();
+    } catch (error) {
+      this.sessions.delete(id);
+      throw error;
+    }
     try {
       await session.start(this.backendFactory(provider), start.args);
     } catch (error) {
       this.sessions.delete(id);
+      this.scheduleSave();
       throw new KojoError(ErrorCode.SpawnFailed, `cannot start ${program}: ${(error as Error).message}`);
     }
     this.log(`created ${id} (${tool}: ${command})`);
@@ -137,12 +148,17 @@ export class SessionManager {
     return session;
   }
 
-  async restart(ref: string): Promise<Session> {
+  /** `callerEnv`: the restarting shell's environment, the source of secrets the store does not keep. */
+  async restart(ref: string, callerEnv: Record<string, string> = {}): Promise<Session> {
     const session = this.resolve(ref);
     if (session.running) throw new KojoError(ErrorCode.SessionRunning, 'session is still running');
     const { record } = session;
+    if (!isToolName(record.tool)) {
+      throw new KojoError(ErrorCode.UnsupportedTool, `unknown tool ${String(record.tool)} in the store`);
+    }
     const spec = TOOLS[record.tool];
     checkWorkDir(record.workDir);
+    Object.assign(record.env, secretsOf(callerEnv), spec.env?.({ baseUrl: record.baseUrl ?? '' }));
     const provider = this.providerOf(record.backend);
     if (!provider) throw new KojoError(ErrorCode.SpawnFailed, 'this session ran in tmux, which is not available now');
     await provider.release(record.backend);
@@ -264,9 +280,22 @@ export class SessionManager {
 
   saveNow(): void {
     try {
-      this.options.store.save([...this.sessions.values()].map((s) => s.record));
+      this.saveOrThrow();
     } catch (error) {
-      this.log(`cannot save the store: ${(error as Error).message}`);
+      this.log((error as Error).message);
+    }
+  }
+
+  /** Why the last save failed, while it does (the last good file is kept meanwhile). */
+  saveProblem: string | undefined;
+
+  private saveOrThrow(): void {
+    try {
+      this.options.store.save([...this.sessions.values()].map((s) => s.record));
+      this.saveProblem = undefined;
+    } catch (error) {
+      this.saveProblem = (error as Error).message;
+      throw error;
     }
   }
 

@@ -1,24 +1,37 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import writeFileAtomic from 'write-file-atomic';
-import { EXITED_SESSION_MAX_AGE_MS } from '../../shared/limits.js';
+import { EXITED_SESSION_MAX_AGE_MS, normalizeSize } from '../../shared/limits.js';
+import { ErrorCode, KojoError } from '../../shared/errors.js';
+import { describeWriteError, writeFileAtomicSync } from '../atomicWrite.js';
+import { withoutSecrets } from './secrets.js';
 import type { SessionRecord } from './session.js';
 
 export type LoadResult =
-  | { ok: true; records: SessionRecord[] }
+  /** `warnings`: what was set right while loading (duplicates moved aside), for the log. */
+  | { ok: true; records: SessionRecord[]; warnings?: string[] }
   /** The file could not be read or parsed; it was moved to `movedTo`. */
   | { ok: false; problem: string; movedTo?: string };
 
+export interface StoreOptions {
+  /** Persist variables that look like secrets (config persist-secrets). */
+  keepSecrets?: () => boolean;
+}
+
 const STORE_VERSION = 1;
 
-/** sessions.json: written by atomic rename, mode 0600. */
+/** sessions.json: written by atomic rename, mode 0600, never through a symlink. */
 export class Store {
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly options: StoreOptions = {},
+  ) {}
 
   load(now = Date.now()): LoadResult {
+    this.removeLeftoverTemps();
     let text: string;
     try {
-      text = fs.readFileSync(this.file, 'utf8');
+      text = readNoFollow(this.file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, records: [] };
       return this.quarantine(`cannot read ${this.file}: ${(error as Error).message}`);
@@ -29,30 +42,101 @@ export class Store {
     } catch (error) {
       return this.quarantine(`${this.file} is corrupt (${(error as Error).message})`);
     }
-    return {
+    const { kept, warnings } = this.dropDuplicates(records);
+    const result: LoadResult = {
       ok: true,
-      records: records.filter(
+      records: kept.filter(
         (r) => r.status === 'running' || now - Date.parse(r.exitedAt ?? r.createdAt) < EXITED_SESSION_MAX_AGE_MS,
       ),
     };
+    if (warnings.length) result.warnings = warnings;
+    return result;
   }
 
+  /** Throws a KojoError saying why when the file could not be replaced; the last good file stays. */
   save(records: SessionRecord[]): void {
-    writeFileAtomic.sync(this.file, JSON.stringify({ version: STORE_VERSION, sessions: records }, null, 1) + '\n', {
-      mode: 0o600,
-    });
+    const keepSecrets = this.options.keepSecrets?.() ?? false;
+    const sessions = keepSecrets ? records : records.map((r) => ({ ...r, env: withoutSecrets(r.env) }));
+    try {
+      writeFileAtomicSync(this.file, JSON.stringify({ version: STORE_VERSION, sessions }, null, 1) + '\n');
+    } catch (error) {
+      throw new KojoError(ErrorCode.Internal, `cannot save sessions: ${describeWriteError(error)}`);
+    }
+  }
+
+  /** Temp files of a save a crash interrupted (ours, or write-file-atomic's `<name>.<n>`). */
+  private removeLeftoverTemps(): void {
+    const dir = path.dirname(this.file);
+    const base = path.basename(this.file);
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (name.startsWith(`${base}.tmp-`) || new RegExp(`^${base.replace('.', '\\.')}\\.\\d+$`).test(name)) {
+        fs.rmSync(path.join(dir, name), { force: true });
+      }
+    }
+  }
+
+  /** One session per id: the first is kept; the others are moved aside whole, never merged. */
+  private dropDuplicates(records: SessionRecord[]): { kept: SessionRecord[]; warnings: string[] } {
+    const seen = new Set<string>();
+    const kept: SessionRecord[] = [];
+    const dropped: SessionRecord[] = [];
+    for (const record of records) {
+      if (seen.has(record.id)) dropped.push(record);
+      else {
+        seen.add(record.id);
+        kept.push(record);
+      }
+    }
+    if (!dropped.length) return { kept, warnings: [] };
+    const aside = this.asideName('duplicates');
+    const ids = [...new Set(dropped.map((r) => r.id))].join(', ');
+    try {
+      writeFileAtomicSync(aside, JSON.stringify({ version: STORE_VERSION, sessions: dropped }, null, 1) + '\n');
+      return {
+        kept,
+        warnings: [
+          `duplicate session ids in the store (${ids}): kept the first of each, moved ${dropped.length} to ${aside}`,
+        ],
+      };
+    } catch (error) {
+      return {
+        kept,
+        warnings: [
+          `duplicate session ids in the store (${ids}): kept the first of each; cannot keep the others: ${describeWriteError(error)}`,
+        ],
+      };
+    }
   }
 
   /** Never delete what we cannot read: move it aside for the user. */
   private quarantine(problem: string): LoadResult {
-    // Unique, so that a second quarantine never overwrites the first.
-    const movedTo = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
+    const movedTo = this.asideName('corrupt');
     try {
       fs.renameSync(this.file, movedTo);
       return { ok: false, problem: `${problem}; moved to ${movedTo}`, movedTo };
     } catch {
       return { ok: false, problem };
     }
+  }
+
+  /** Unique, so that a second one never overwrites the first. */
+  private asideName(why: string): string {
+    return `${this.file}.${why}-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
+  }
+}
+
+function readNoFollow(file: string): string {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  try {
+    return fs.readFileSync(fd, 'utf8');
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -64,6 +148,10 @@ function parseStore(text: string): SessionRecord[] {
   const sessions = (data as { sessions: unknown[] }).sessions;
   return sessions.map((entry, index) => {
     if (!isRecord(entry)) throw new Error(`entry ${index} is not a session`);
+    // A stored huge size must not take the next daemon down with it.
+    const size = normalizeSize(entry.lastCols, entry.lastRows);
+    entry.lastCols = size.cols;
+    entry.lastRows = size.rows;
     return migrateBackend(entry);
   });
 }
