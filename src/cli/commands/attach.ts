@@ -9,11 +9,23 @@ export function register(program: Command): void {
     .argument('<session>', 'ID, unique ID prefix, or name')
     .option('--detach-keys <keys>', 'key sequence that detaches, e.g. ctrl-a,d', DEFAULT_DETACH_KEYS)
     .option('--read-only', 'watch without typing')
+    .option('-q, --quiet', 'no hint line before attaching')
+    .option('--detach-on-eof', 'input from a file or pipe: detach when it ends (default: keep watching)')
     .addHelpText(
       'after',
-      '\nExamples:\n  kojo attach build\n  kojo attach s_3f2a --read-only\n  kojo attach build --detach-keys ctrl-a,d',
+      '\nExamples:\n  kojo attach build\n  kojo attach s_3f2a --read-only\n  kojo attach build --detach-keys ctrl-a,d\n  kojo attach build --detach-on-eof < commands.txt',
     )
-    .action(async (ref: string, options: { detachKeys: string; readOnly?: boolean }) => {
-      process.exitCode = await attach(ref, { detachKeys: options.detachKeys, readOnly: options.readOnly ?? false });
-    });
+    .action(
+      async (
+        ref: string,
+        options: { detachKeys: string; readOnly?: boolean; quiet?: boolean; detachOnEof?: boolean },
+      ) => {
+        process.exitCode = await attach(ref, {
+          detachKeys: options.detachKeys,
+          readOnly: options.readOnly ?? false,
+          quiet: options.quiet ?? false,
+          detachOnEof: options.detachOnEof ?? false,
+        });
+      },
+    );
 }

@@ -5,6 +5,9 @@ export interface Backend {
   readonly ready?: Promise<void>;
   write(data: Buffer | string): void;
   resize(cols: number, rows: number): void;
+  /** Stop reading output until resume(), so the program is paced (flow control). */
+  pause(): void;
+  resume(): void;
   /** Ask the program to end (SIGTERM, or kill the tmux session). */
   terminate(): void;
   /** End it now (SIGKILL). */

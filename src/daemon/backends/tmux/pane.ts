@@ -156,6 +156,9 @@ export class TmuxBackend implements Backend {
     else this.client.write(data as string);
   }
 
+  pause(): void {} // Pacing a pane's pipe is the tmux room's job (flow control).
+  resume(): void {}
+
   resize(cols: number, rows: number): void {
     try {
       this.client?.resize(cols, rows);
