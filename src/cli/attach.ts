@@ -66,10 +66,14 @@ export async function attach(ref: string, options: AttachOptions): Promise<numbe
     stdout.write((screen.alternate ? '\x1b[?1049l' : '') + RESET_MODES + (screen.atLineStart ? '' : '\r\n'));
   };
 
+  // stdout on a pipe does not keep Node running: while the socket is paused
+  // for a slow reader, nothing else would, and pending output would be lost.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   return new Promise<number>((resolve) => {
     const finish = (status: number, notice: string | undefined): void => {
       if (finished) return;
       finished = true;
+      clearInterval(keepAlive);
       stdin.off('data', onInput);
       stdin.off('end', onInputEnd);
       stdin.pause();

@@ -10,7 +10,11 @@ import { execa } from 'execa';
 import { PtyBackend } from '../../src/daemon/backends/pty.js';
 import { ModeTracker } from '../../src/shared/modeTracker.js';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The checkout: the nearest folder above the (bundled) test file that has bin/kojo; tests may sit in subfolders. */
+export const ROOT = findRoot(path.dirname(fileURLToPath(import.meta.url)));
+function findRoot(dir: string): string {
+  return fs.existsSync(path.join(dir, 'bin/kojo')) || dir === path.dirname(dir) ? dir : findRoot(path.dirname(dir));
+}
 export const KOJO_BIN = path.join(ROOT, 'bin/kojo');
 export const FIXTURE_BIN = path.join(ROOT, 'test/fixtures/bin');
 
