@@ -1,18 +1,21 @@
-import type net from 'node:net';
-import { execFileSync } from 'node:child_process';
 import { statePaths } from '../shared/paths.js';
-import { MAX_CONTROL_FRAME_BYTES, RAW_ATTACHER_QUEUE_BYTES } from '../shared/limits.js';
-import { encodeDetach, encodeInput, encodeResize } from '../shared/attachStream.js';
+import { OutputDecoder, encodeDetach, encodeInput, encodeResize, type EndReason } from '../shared/attachStream.js';
 import { RESET_MODES } from '../shared/terminal.js';
 import { ScreenState } from './screenState.js';
-import type { AttachResult } from '../shared/protocol.js';
 import { CliError } from './output.js';
-import { connectDaemon, tryConnect, DaemonClient } from './client.js';
+import { connectDaemon, tryConnect } from './client.js';
 import { DetachMatcher, parseDetachKeys } from './detachKeys.js';
+import { handshake } from './attach/handshake.js';
+import { describeKeys, stty, sttySettings } from './attach/terminal.js';
+import { endNotice } from './attach/endNotice.js';
 
 export interface AttachOptions {
   detachKeys: string;
   readOnly: boolean;
+  /** No hint line before attaching. */
+  quiet?: boolean;
+  /** Input that is not a terminal: detach when it ends (default: keep watching). */
+  detachOnEof?: boolean;
 }
 
 /**
@@ -23,7 +26,11 @@ export async function attach(ref: string, options: AttachOptions): Promise<numbe
   const detachSequence = parseDetachKeys(options.detachKeys);
   // The daemon is started (and the version checked) by a control connection.
   const control = await connectDaemon();
-  control.close();
+  try {
+    await refuseSelf(ref, (r) => control.call('session.get', { session: r }).then((info) => info.id));
+  } finally {
+    control.close();
+  }
   const socket = await tryConnect(statePaths().socket);
   if (!socket) throw new CliError('lost connection to the kojo daemon');
   socket.setNoDelay(true);
@@ -35,18 +42,19 @@ export async function attach(ref: string, options: AttachOptions): Promise<numbe
     cols: stdout.isTTY ? stdout.columns : 80,
     rows: stdout.isTTY ? stdout.rows : 24,
   });
-  socket.write(
-    JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'session.attach',
-      params: { session: ref, ...size(), readOnly: options.readOnly, replay: raw ? 'raw' : 'screen' },
-    }) + '\n',
-  );
-  const { result, rest } = await handshake(socket);
+  const { result, rest } = await handshake(socket, {
+    session: ref,
+    ...size(),
+    readOnly: options.readOnly,
+    replay: raw ? 'raw' : 'screen',
+  });
 
   const rawMode = stdin.isTTY === true;
+  if (rawMode && stdout.isTTY && !options.quiet) {
+    process.stderr.write(`[attached to ${result.id}; ${describeKeys(options.detachKeys)} detaches]\n`);
+  }
   let finished = false;
+  let end: EndReason | undefined;
   const saved = rawMode ? sttySettings() : undefined;
   const screen = new ScreenState();
   const restore = (): void => {
@@ -58,16 +66,21 @@ export async function attach(ref: string, options: AttachOptions): Promise<numbe
     stdout.write((screen.alternate ? '\x1b[?1049l' : '') + RESET_MODES + (screen.atLineStart ? '' : '\r\n'));
   };
 
+  // stdout on a pipe does not keep Node running: while the socket is paused
+  // for a slow reader, nothing else would, and pending output would be lost.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   return new Promise<number>((resolve) => {
     const finish = (status: number, notice: string | undefined): void => {
       if (finished) return;
       finished = true;
+      clearInterval(keepAlive);
       stdin.off('data', onInput);
+      stdin.off('end', onInputEnd);
       stdin.pause();
-      process.off('SIGWINCH', onResize);
       stdout.off('resize', onResize);
-      for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.off(signal, onSignal);
-      socket.off('data', onOutput);
+      for (const signal of SIGNALS) process.off(signal, onSignal);
+      process.off('SIGQUIT', onQuit);
+      socket.off('data', onData);
       // Let every received byte reach the terminal before it is restored.
       stdout.write('', () => {
         restore();
@@ -75,15 +88,23 @@ export async function attach(ref: string, options: AttachOptions): Promise<numbe
         resolve(status);
       });
     };
+    const detach = (): void => {
+      socket.end(encodeDetach());
+      finish(0, `[detached from ${result.id}]`);
+    };
 
-    const matcher = new DetachMatcher(detachSequence);
+    // A terminal's keys are matched for the detach keys; other input is bytes, as is.
+    const matcher = rawMode ? new DetachMatcher(detachSequence) : undefined;
     const onInput = (data: Buffer): void => {
-      const { forward, detach } = matcher.push(data);
-      if (forward.length && !options.readOnly) socket.write(encodeInput(forward));
-      if (detach) {
-        socket.end(encodeDetach());
-        finish(0, `[detached from ${result.id}]`);
+      const { forward, detach: detachNow } = matcher ? matcher.push(data) : { forward: data, detach: false };
+      if (forward.length && !options.readOnly && !socket.write(encodeInput(forward))) {
+        stdin.pause();
+        socket.once('drain', () => finished || stdin.resume());
       }
+      if (detachNow) detach();
+    };
+    const onInputEnd = (): void => {
+      if (options.detachOnEof) detach();
     };
     const onResize = (): void => {
       if (options.readOnly) return;
@@ -94,117 +115,58 @@ export async function attach(ref: string, options: AttachOptions): Promise<numbe
       socket.destroy();
       finish(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGHUP' ? 1 : 15), `[detached from ${result.id}: ${signal}]`);
     };
+    // Input that is not the terminal leaves the terminal cooked: Ctrl-\ arrives as SIGQUIT.
+    const onQuit = (): void => detach();
 
     if (rawMode) {
       stdin.setRawMode(true);
       // Node's raw mode keeps output processing (\n -> \r\n); the session's
       // bytes must reach the terminal untouched, as with dtach and tmux.
       stty(['-opost']);
+    } else {
+      process.on('SIGQUIT', onQuit);
     }
     stdin.on('data', onInput);
+    stdin.on('end', onInputEnd);
     stdin.resume();
     stdout.on('resize', onResize);
-    for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(signal, onSignal);
+    for (const signal of SIGNALS) process.on(signal, onSignal);
 
     // Output with backpressure (as pipe() would), watched for the screen state.
-    const onOutput = (chunk: Buffer): void => {
-      screen.observe(chunk);
-      if (!stdout.write(chunk)) {
+    const watch = stdout.isTTY === true;
+    const onOutput = (data: Buffer): void => {
+      if (watch) screen.observe(data);
+      if (!stdout.write(data) && !socket.isPaused()) {
         socket.pause();
         stdout.once('drain', () => socket.resume());
       }
     };
-    if (rest.length) onOutput(rest);
-    socket.on('data', onOutput);
+    const decoder = new OutputDecoder(onOutput, (reason) => (end = reason));
+    const onData = (chunk: Buffer): void => {
+      try {
+        decoder.push(chunk);
+      } catch (error) {
+        socket.destroy();
+        finish(1, `kojo: ${(error as Error).message}`);
+      }
+    };
+    if (rest.length) onData(rest);
+    socket.on('data', onData);
     socket.resume();
     socket.on('error', () => undefined);
     socket.on('close', () => {
-      if (finished) return;
-      void explainEnd(result.id, raw).then(({ status, notice }) => finish(status, notice));
+      const { status, notice } = endNotice(result.id, end);
+      finish(status, notice);
     });
   });
 }
 
-/** `stty -g` of the terminal on stdin, to put back exactly on the way out. */
-function sttySettings(): string | undefined {
-  try {
-    return execFileSync('stty', ['-g'], { stdio: ['inherit', 'pipe', 'ignore'], encoding: 'utf8' }).trim();
-  } catch {
-    return undefined;
-  }
-}
+const SIGNALS = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
 
-function stty(args: string[]): void {
-  try {
-    execFileSync('stty', args, { stdio: ['inherit', 'ignore', 'ignore'] });
-  } catch {
-    // Not a terminal stty can set; raw mode alone will have to do.
-  }
-}
-
-/** The stream ended without a detach: the session ended, the daemon did, or it dropped a raw reader. */
-async function explainEnd(id: string, raw: boolean): Promise<{ status: number; notice: string }> {
-  let client: DaemonClient | undefined;
-  try {
-    client = await connectDaemon({ autostart: false });
-    const info = await client.call('session.get', { session: id });
-    if (info.status === 'exited' && info.lost) {
-      return { status: 1, notice: `[session ${id} lost: it ended with an earlier daemon, exit code unknown]` };
-    }
-    if (info.status === 'exited') {
-      const how = info.exitSignal ? `killed by ${info.exitSignal}` : `exited with code ${info.exitCode ?? '?'}`;
-      return { status: info.exitCode ?? 1, notice: `[session ${id} ${how}]` };
-    }
-    if (raw) {
-      const limit = RAW_ATTACHER_QUEUE_BYTES / (1024 * 1024);
-      return {
-        status: 1,
-        notice: `kojo: fell over ${limit} MB behind ${id}'s output and was dropped (a raw stream cannot skip bytes)`,
-      };
-    }
-    return { status: 1, notice: `kojo: the daemon closed the connection to ${id}` };
-  } catch {
-    return { status: 1, notice: 'kojo: lost connection to the kojo daemon' };
-  } finally {
-    client?.close();
-  }
-}
-
-function handshake(socket: net.Socket): Promise<{ result: AttachResult; rest: Buffer }> {
-  return new Promise((resolve, reject) => {
-    let pending = Buffer.alloc(0);
-    const onData = (chunk: Buffer): void => {
-      pending = Buffer.concat([pending, chunk]);
-      const nl = pending.indexOf(10);
-      if (nl === -1) {
-        if (pending.length > MAX_CONTROL_FRAME_BYTES) fail(new CliError('bad answer from the kojo daemon'));
-        return;
-      }
-      cleanup();
-      socket.pause();
-      let message: { result?: AttachResult; error?: { message: string } };
-      try {
-        message = JSON.parse(pending.subarray(0, nl).toString('utf8')) as typeof message;
-      } catch {
-        return reject(new CliError('bad answer from the kojo daemon'));
-      }
-      if (message.error) {
-        socket.destroy();
-        return reject(new CliError(message.error.message));
-      }
-      resolve({ result: message.result!, rest: pending.subarray(nl + 1) });
-    };
-    const onClose = (): void => fail(new CliError('lost connection to the kojo daemon'));
-    const fail = (error: Error): void => {
-      cleanup();
-      socket.destroy();
-      reject(error);
-    };
-    const cleanup = (): void => {
-      socket.off('data', onData);
-      socket.off('close', onClose);
-    };
-    socket.on('data', onData);
-    socket.on('close', onClose);
-  });
+/** `kojo attach s` inside s itself would feed its own input: refuse, as tmux refuses nesting. */
+async function refuseSelf(ref: string, resolveId: (ref: string) => Promise<string>): Promise<void> {
+  const inside = process.env.KOJO_SESSION_ID;
+  if (!inside) return;
+  const id = await resolveId(ref);
+  if (id === inside) throw new CliError(`cannot attach ${id} from inside itself (this terminal is in it)`);
 }

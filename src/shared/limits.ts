@@ -9,7 +9,16 @@ export const MAX_ATTACH_FRAME_BYTES = 1024 * 1024;
 export const SCROLLBACK_RING_BYTES = 1024 * 1024;
 /** Tail of output kept as lastOutput once a session exits. */
 export const LAST_OUTPUT_BYTES = 8 * 1024;
-/** Bytes queued for one attached terminal before it is resynchronised. */
+/**
+ * Flow control. When every attached terminal is more than the high watermark
+ * behind (bytes the daemon holds for it), the session stops reading its
+ * program's output; it reads again once one is back under the low watermark.
+ */
+export const ATTACH_HIGH_WATERMARK_BYTES = 1024 * 1024;
+export const ATTACH_LOW_WATERMARK_BYTES = 256 * 1024;
+/** A terminal behind that long without reading no longer holds the session back. */
+export const ATTACH_STALL_MS = 2000;
+/** Hard bound: a terminal this far behind is resynchronised from the emulated screen. */
 export const ATTACHER_QUEUE_BYTES = 2 * 1024 * 1024;
 /**
  * The same for a raw attacher (`kojo attach s > file`): a byte stream, not a

@@ -76,6 +76,15 @@ export class PtyBackend implements Backend {
     this.pty.write(data as string);
   }
 
+  /** Stop reading the program's output: it blocks once the PTY's buffer fills (flow control). */
+  pause(): void {
+    if (!this.marker) this.pty.pause();
+  }
+
+  resume(): void {
+    this.pty.resume();
+  }
+
   resize(cols: number, rows: number): void {
     if (this.exited) return;
     try {
@@ -95,14 +104,6 @@ export class PtyBackend implements Backend {
 
   detach(): void {
     this.kill();
-  }
-
-  pause(): void {
-    this.pty.pause();
-  }
-
-  resume(): void {
-    this.pty.resume();
   }
 
   private signal(name: NodeJS.Signals): void {
@@ -135,6 +136,8 @@ export class PtyBackend implements Backend {
     const fallback = setTimeout(finish, 2000);
     this.finishDrain = finish;
     this.marker = marker;
+    // The program is gone: what it left in the PTY is bounded, read it all.
+    this.pty.resume();
     fs.write(this.slaveFd!, marker.bytes, (error) => {
       if (error) finish();
     });

@@ -8,9 +8,9 @@ import {
 } from 'json-rpc-2.0';
 import { ErrorCode, KojoError } from '../../shared/errors.js';
 import { MAX_CONTROL_FRAME_BYTES } from '../../shared/limits.js';
-import type { AttachParams, MethodName } from '../../shared/protocol.js';
-import { FrameDecoder, FrameType } from '../../shared/attachStream.js';
+import type { MethodName } from '../../shared/protocol.js';
 import { LineReader } from '../../shared/lineReader.js';
+import { AttachConnections } from './attachConnection.js';
 import { methods, type MethodContext } from './methods.js';
 import { ConnectionLimits } from './connectionLimits.js';
 import { parseRequest, type RequestId } from './request.js';
@@ -28,6 +28,7 @@ export class ControlServer {
   private readonly rpc = new JSONRPCServer<MethodContext>({ errorListener: () => undefined });
   private readonly connections = new Set<net.Socket>();
   private readonly limits = new ConnectionLimits();
+  private readonly attaches: AttachConnections;
 
   constructor(
     private readonly server: net.Server,
@@ -53,12 +54,14 @@ export class ControlServer {
         throw new JSONRPCErrorException(`internal error: ${(error as Error).message}`, ErrorCode.Internal);
       }
     });
+    this.attaches = new AttachConnections(manager, log);
     server.on('connection', (socket) => this.accept(socket));
   }
 
   /** Close every connection (attachers see the stream end). */
   closeAll(): void {
     this.server.close();
+    this.attaches.closeAll();
     for (const socket of this.connections) socket.destroy();
   }
 
@@ -94,7 +97,8 @@ export class ControlServer {
         if (request.value.method === 'session.attach') {
           socket.off('data', onData);
           this.limits.release(socket);
-          this.startAttach(socket, request.value, request.id, lines.rest());
+          this.connections.delete(socket);
+          this.attaches.start(socket, request.value, lines.rest());
           return;
         }
         const watch = request.value.method === 'session.watch';
@@ -110,49 +114,6 @@ export class ControlServer {
     };
     socket.on('data', onData);
     socket.resume();
-  }
-
-  private startAttach(socket: net.Socket, request: { params?: unknown }, id: RequestId, rest: Buffer): void {
-    const fail = (code: number, message: string): void => {
-      this.send(socket, createJSONRPCErrorResponse(id, code, message));
-      socket.end();
-    };
-    const parsed = paramSchemas['session.attach'].safeParse(request.params ?? {});
-    if (!parsed.success) return fail(ErrorCode.InvalidParams, describeIssue(parsed.error));
-    const params: AttachParams = parsed.data;
-    let session;
-    try {
-      session = this.manager.resolve(params.session);
-    } catch (error) {
-      const e = error as KojoError;
-      return fail(e.code ?? ErrorCode.Internal, e.message);
-    }
-    socket.setNoDelay(true);
-    this.send(socket, { jsonrpc: '2.0', id, result: { id: session.id, status: session.record.status } });
-    const readOnly = params.readOnly ?? false;
-    session.attach(socket, { cols: params.cols, rows: params.rows, readOnly, raw: params.replay === 'raw' });
-    const decoder = new FrameDecoder();
-    const onFrames = (chunk: Buffer): void => {
-      let frames;
-      try {
-        frames = decoder.push(chunk);
-      } catch (error) {
-        this.log(`attach ${session.id}: ${(error as Error).message}`);
-        socket.destroy();
-        return;
-      }
-      for (const frame of frames) {
-        if (frame.type === FrameType.Input) {
-          if (!readOnly) session.write(frame.data);
-        } else if (frame.type === FrameType.Resize) {
-          if (!readOnly) session.resize(frame.cols, frame.rows);
-        } else {
-          socket.end();
-        }
-      }
-    };
-    socket.on('data', onFrames);
-    if (rest.length) onFrames(rest);
   }
 
   private notify(socket: net.Socket, method: string, params: unknown): void {

@@ -14,7 +14,9 @@ import { CLEAR_FOR_REPLAY } from '../../shared/terminal.js';
 import type { Backend, BackendEvents, BackendState } from '../backends/backend.js';
 import type { EmulatorHost, SerializedScreen } from '../emulator/host.js';
 import { ScrollbackRing } from './ring.js';
-import { Attacher } from './attacher.js';
+import { Attacher, type AttacherHost } from './attacher.js';
+import { FlowControl } from './flowControl.js';
+import type { EndReason } from '../../shared/attachStream.js';
 import { YoloDetector } from '../agents/yoloDetector.js';
 import { AttachmentDetector, describeAttachment, mentionsMedia } from '../agents/attachmentDetector.js';
 import { ToolSessionIdDetector } from '../agents/toolSessionIdDetector.js';
@@ -74,6 +76,12 @@ export class Session extends EventEmitter<SessionEvents> {
   readonly ring = new ScrollbackRing(SCROLLBACK_RING_BYTES);
   private backend: Backend | undefined;
   private readonly attachers = new Set<Attacher>();
+  private readonly flow = new FlowControl(this.attachers, () => this.backend);
+  private readonly attacherHost: AttacherHost = {
+    resync: (attacher) => void this.replayTo(attacher),
+    progressed: (attacher) => this.flow.progressed(attacher),
+    ended: (attacher) => this.detach(attacher),
+  };
   private batch: Buffer[] = [];
   private batchBytes = 0;
   private flushScheduled = false;
@@ -159,7 +167,10 @@ export class Session extends EventEmitter<SessionEvents> {
 
   private onData(chunk: Buffer): void {
     this.ring.write(chunk);
-    for (const attacher of this.attachers) attacher.send(chunk);
+    if (this.attachers.size) {
+      for (const attacher of this.attachers) attacher.send(chunk);
+      this.flow.afterSend();
+    }
     this.batch.push(chunk);
     this.batchBytes += chunk.length;
     if (!this.flushScheduled) {
@@ -256,16 +267,21 @@ export class Session extends EventEmitter<SessionEvents> {
   // --- attach -------------------------------------------------------------
 
   attach(socket: Socket, options: { cols: number; rows: number; readOnly: boolean; raw: boolean }): Attacher {
-    const attacher = new Attacher(socket, options.readOnly, options.raw, (a) => void this.replayTo(a));
+    const { cols, rows, readOnly, raw } = options;
+    const attacher = new Attacher(socket, readOnly, raw, cols, rows, this.attacherHost);
     this.attachers.add(attacher);
-    socket.once('close', () => this.attachers.delete(attacher));
-    if (this.running && !options.readOnly) this.resize(options.cols, options.rows);
-    if (options.raw) {
+    socket.once('close', () => this.detach(attacher));
+    if (this.running && !readOnly) this.resize(cols, rows, attacher);
+    if (raw) {
       this.replayRaw(attacher);
     } else {
-      void this.replayTo(attacher, !options.readOnly);
+      void this.replayTo(attacher, !readOnly);
     }
     return attacher;
+  }
+
+  private detach(attacher: Attacher): void {
+    if (this.attachers.delete(attacher)) this.flow.progressed(undefined);
   }
 
   get attachedCount(): number {
@@ -275,15 +291,15 @@ export class Session extends EventEmitter<SessionEvents> {
   private async replayTo(attacher: Attacher, redraw = false): Promise<void> {
     if (!this.running && this.finalScreen) {
       attacher.beginReplay();
-      attacher.finishWith(CLEAR_FOR_REPLAY + (await this.finalScreen).data);
+      attacher.finishWith(CLEAR_FOR_REPLAY + (await this.finalScreen).data, this.endedHow());
       return;
     }
     // No screen to show (emulator off, or exited before this daemon): the record.
     if (!this.emulatorOpen) return this.replayRaw(attacher);
-    attacher.beginReplay();
+    const token = attacher.beginReplay();
     this.flushBatch();
     const screen = await this.emulator.serialize(this.id);
-    attacher.finishReplay(CLEAR_FOR_REPLAY + screen.data);
+    attacher.finishReplay(token, CLEAR_FOR_REPLAY + screen.data);
     // Linux sends no SIGWINCH for an unchanged size: nudge a full-screen
     // program into redrawing for its new viewer.
     if (redraw && screen.alternate) this.jiggle();
@@ -291,9 +307,17 @@ export class Session extends EventEmitter<SessionEvents> {
 
   /** The recorded bytes, then live; synchronous, so no output slips between. */
   private replayRaw(attacher: Attacher): void {
-    attacher.beginReplay();
-    attacher.finishReplay(this.ring.bytes());
-    if (!this.running) attacher.finish();
+    attacher.finishReplay(attacher.beginReplay(), this.ring.bytes());
+    if (!this.running) attacher.finish(this.endedHow());
+  }
+
+  private endedHow(): EndReason {
+    const { exitCode, exitSignal } = this.record;
+    if (this.record.lost) return { reason: 'lost' };
+    const end: EndReason = { reason: 'exited' };
+    if (exitCode !== undefined) end.code = exitCode;
+    if (exitSignal !== undefined) end.signal = exitSignal;
+    return end;
   }
 
   private jiggle(): void {
@@ -302,13 +326,26 @@ export class Session extends EventEmitter<SessionEvents> {
     setTimeout(() => this.backend?.resize(this.record.lastCols, this.record.lastRows), 50);
   }
 
-  resize(cols: number, rows: number): void {
+  /**
+   * The latest resize sets the size. Every other terminal is redrawn from the
+   * emulated screen at the new size: the program redraws only its own area,
+   * so a larger terminal would keep leftovers outside it.
+   */
+  resize(cols: number, rows: number, from?: Attacher): void {
     if (cols < 1 || rows < 1) return;
+    if (from) {
+      from.cols = cols;
+      from.rows = rows;
+    }
     if (cols === this.record.lastCols && rows === this.record.lastRows) return;
     this.record.lastCols = cols;
     this.record.lastRows = rows;
     this.backend?.resize(cols, rows);
-    if (this.emulatorOpen) this.emulator.resize(this.id, cols, rows);
+    if (!this.emulatorOpen) return;
+    this.emulator.resize(this.id, cols, rows);
+    for (const attacher of this.attachers) {
+      if (attacher !== from && !attacher.raw && attacher.holdsBack) void this.replayTo(attacher);
+    }
   }
 
   write(data: Buffer | string): void {
@@ -355,7 +392,8 @@ export class Session extends EventEmitter<SessionEvents> {
     record.lastOutput = this.ring.tail(LAST_OUTPUT_BYTES).toString('base64');
     if (this.emulatorOpen) this.finalScreen = this.emulator.serialize(this.id);
     this.closeEmulator();
-    for (const attacher of this.attachers) attacher.finish();
+    this.flow.release();
+    for (const attacher of this.attachers) attacher.finish(this.endedHow());
     for (const resolve of this.exitWaiters.splice(0)) resolve();
     this.emit('exit', this.info());
     this.emit('change');
