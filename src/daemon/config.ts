@@ -9,6 +9,17 @@ export const CONFIG_KEYS: Record<string, { default: string; check?: (value: stri
     default: DEFAULT_CUSTOM_BASE_URL,
     check: (value) => (/^https?:\/\/\S+$/.test(value) ? undefined : 'custom-base-url must be an http(s) URL'),
   },
+  'output-log': {
+    default: 'off',
+    check: (value) => (value === 'on' || value === 'off' ? undefined : 'output-log must be on or off'),
+  },
+  'output-log-max-bytes': {
+    default: String(10 * 1024 * 1024),
+    check: (value) =>
+      /^\d+$/.test(value) && Number(value) >= 1024 && Number.isSafeInteger(Number(value))
+        ? undefined
+        : 'output-log-max-bytes must be a whole number of bytes, at least 1024',
+  },
 };
 
 /** config.json in the state directory: a flat object of string values. */

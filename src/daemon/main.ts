@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type net from 'node:net';
 import { socketPathProblem, statePaths } from '../shared/paths.js';
 import { KOJO_VERSION, PROTOCOL_VERSION } from '../shared/version.js';
@@ -12,6 +13,7 @@ import { EmulatorHost } from './emulator/host.js';
 import { log } from './logger.js';
 import { onShutdownSignal } from './signals.js';
 import { detectTmux } from './backends/tmux/provider.js';
+import { OutputLogs } from './session/outputLog.js';
 
 /** `kojo daemon run`: serve until SIGINT/SIGTERM or `kojo daemon stop`. */
 export async function runDaemon(): Promise<number> {
@@ -52,7 +54,8 @@ async function serve(): Promise<number> {
     new URL('./emulatorWorker.js', import.meta.url) /* dist/emulatorWorker.js beside dist/daemon.js */,
   );
   const tmux = await detectTmux(paths, log);
-  const manager = new SessionManager({ store, config, emulator, tmux: tmux.server, log });
+  const outputLogs = new OutputLogs(path.join(paths.home, 'logs'), config, log);
+  const manager = new SessionManager({ store, config, emulator, tmux: tmux.server, log, outputLogs });
 
   const loaded = store.load();
   let storeProblem: string | undefined;
@@ -74,6 +77,7 @@ async function serve(): Promise<number> {
     log(`shutting down (${reason})`);
     control.closeAll();
     await manager.shutdown();
+    await outputLogs.close();
     await emulator.terminate();
     fs.rmSync(paths.socket, { force: true });
     log('stopped');
@@ -103,6 +107,7 @@ async function serve(): Promise<number> {
       shutdown: () => void shutdown('kojo daemon stop'),
       tmuxOpen: async (ref) => (await tmux.terminals.open(manager, ref)).info(),
       tmuxAction: (ref, action) => tmux.terminals.action(manager, ref, action),
+      outputLogs,
     },
     manager,
     log,

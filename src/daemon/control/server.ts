@@ -10,8 +10,9 @@ import { ErrorCode, KojoError } from '../../shared/errors.js';
 import { MAX_CONTROL_FRAME_BYTES } from '../../shared/limits.js';
 import type { AttachParams, MethodName } from '../../shared/protocol.js';
 import { FrameDecoder, FrameType } from '../../shared/attachStream.js';
-import { methods, type MethodContext } from './methods.js';
+import { methods, type MethodContext, type StreamMethod } from './methods.js';
 import { paramSchemas, describeIssue } from './validate.js';
+import { serveLogStream } from './logStream.js';
 import type { SessionManager } from '../session/manager.js';
 
 export type ContextBase = Omit<MethodContext, 'socket' | 'notify'>;
@@ -32,7 +33,7 @@ export class ControlServer {
     private readonly log: (message: string) => void,
   ) {
     for (const [name, handler] of Object.entries(methods)) {
-      const method = name as Exclude<MethodName, 'session.attach'>;
+      const method = name as Exclude<MethodName, StreamMethod>;
       this.rpc.addMethod(method, (params: unknown, ctx: MethodContext) => {
         const parsed = paramSchemas[method].safeParse(params ?? {});
         if (!parsed.success) throw new JSONRPCErrorException(describeIssue(parsed.error), ErrorCode.InvalidParams);
@@ -93,6 +94,11 @@ export class ControlServer {
           this.startAttach(socket, request.value, pending);
           return;
         }
+        if (isRequestFor(request.value, 'session.logs')) {
+          socket.off('data', onData);
+          void serveLogStream(socket, request.value, this.manager, this.base.outputLogs);
+          return;
+        }
         // receive() checks the JSON-RPC shape itself and answers Invalid Request.
         void this.rpc.receive(request.value as unknown as JSONRPCRequest, ctx).then((response) => {
           if (response) this.send(socket, response);
@@ -135,7 +141,8 @@ export class ControlServer {
       }
       for (const frame of frames) {
         if (frame.type === FrameType.Input) {
-          if (!readOnly) session.write(frame.data);
+          // Keys typed after the session ended go nowhere, as on a dead terminal.
+          if (!readOnly && session.running) session.write(frame.data);
         } else if (frame.type === FrameType.Resize) {
           if (!readOnly) session.resize(frame.cols, frame.rows);
         } else {

@@ -5,6 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import xtermHeadless from '@xterm/headless';
 import { SerializeAddon } from '@xterm/addon-serialize';
 import type { FromEmulator, ToEmulator } from './messages.js';
+import { captureLines } from './lines.js';
 
 const { Terminal } = xtermHeadless;
 type Term = InstanceType<typeof Terminal>;
@@ -102,6 +103,8 @@ port.on('message', (message: ToEmulator) => {
   if (!screen) {
     if (message.type === 'serialize')
       post({ type: 'serialized', request: message.request, data: '', alternate: false });
+    if (message.type === 'capture')
+      post({ type: 'captured', request: message.request, capture: { cols: 0, rows: 0, cursor: { x: 0, y: 0 }, lines: [] } });
     return;
   }
   const { term } = screen;
@@ -152,6 +155,12 @@ port.on('message', (message: ToEmulator) => {
           data,
           alternate: term.buffer.active.type === 'alternate',
         });
+        done();
+      });
+      break;
+    case 'capture':
+      then((done) => {
+        post({ type: 'captured', request: message.request, capture: captureLines(term, message) });
         done();
       });
       break;
