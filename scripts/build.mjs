@@ -5,8 +5,9 @@ import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+// Test files at any depth (test/e2e/scripting/send.test.ts and the like).
 const testFiles = ['unit', 'integration', 'e2e'].flatMap((dir) =>
-  readdirSync(path.join('test', dir))
+  readdirSync(path.join('test', dir), { recursive: true })
     .filter((f) => f.endsWith('.test.ts'))
     .map((f) => path.join('test', dir, f)),
 );

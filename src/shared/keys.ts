@@ -39,7 +39,16 @@ const NAMED: Record<string, string> = {
 const CURSOR: Record<string, string> = { up: 'A', down: 'B', right: 'C', left: 'D', home: 'H', end: 'F' };
 
 /** Control characters whose name is not a letter. */
-const CONTROL_SYMBOLS: Record<string, number> = { '@': 0, space: 0, '[': 27, '\\': 28, ']': 29, '^': 30, _: 31, '?': 127 };
+const CONTROL_SYMBOLS: Record<string, number> = {
+  '@': 0,
+  space: 0,
+  '[': 27,
+  '\\': 28,
+  ']': 29,
+  '^': 30,
+  _: 31,
+  '?': 127,
+};
 
 export const KEY_NAMES_HELP =
   'Enter Tab BTab Escape Space BSpace Up Down Left Right Home End PageUp PageDown Insert Delete F1-F12, C-<key>, M-<key>';

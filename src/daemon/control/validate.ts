@@ -49,7 +49,10 @@ export const paramSchemas: { [M in MethodName]: z.ZodType<Methods[M]['params']> 
   'session.send': z
     .object({
       session,
-      text: z.string().max(512 * 1024).optional(),
+      text: z
+        .string()
+        .max(512 * 1024)
+        .optional(),
       enter: z.boolean().optional(),
       keys: z.array(z.string().min(1).max(64)).max(1024).optional(),
     })
@@ -63,7 +66,12 @@ export const paramSchemas: { [M in MethodName]: z.ZodType<Methods[M]['params']> 
         .strict()
         .optional(),
       quietMs: z.number().int().min(1).max(3_600_000).optional(),
-      timeoutMs: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+      timeoutMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1)
+        .optional(),
       outputSince: z.number().int().min(0).optional(),
     })
     .strict(),

@@ -104,7 +104,11 @@ port.on('message', (message: ToEmulator) => {
     if (message.type === 'serialize')
       post({ type: 'serialized', request: message.request, data: '', alternate: false });
     if (message.type === 'capture')
-      post({ type: 'captured', request: message.request, capture: { cols: 0, rows: 0, cursor: { x: 0, y: 0 }, lines: [] } });
+      post({
+        type: 'captured',
+        request: message.request,
+        capture: { cols: 0, rows: 0, cursor: { x: 0, y: 0 }, lines: [] },
+      });
     return;
   }
   const { term } = screen;

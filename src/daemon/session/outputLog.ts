@@ -134,9 +134,7 @@ export class OutputLogs {
 
   /** At shutdown: every queued byte written. */
   async close(): Promise<void> {
-    const ends = [...this.open.values()].map(
-      (log) => new Promise<void>((resolve) => log.stream.end(() => resolve())),
-    );
+    const ends = [...this.open.values()].map((log) => new Promise<void>((resolve) => log.stream.end(() => resolve())));
     this.open.clear();
     await Promise.all(ends);
   }

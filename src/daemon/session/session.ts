@@ -1,6 +1,14 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import type { Attachment, Capture, CaptureParams, SessionInfo, SessionStatus, ToolName, YoloApproval } from '../../shared/protocol.js';
+import type {
+  Attachment,
+  Capture,
+  CaptureParams,
+  SessionInfo,
+  SessionStatus,
+  ToolName,
+  YoloApproval,
+} from '../../shared/protocol.js';
 import {
   ATTACHMENT_TAIL_BYTES,
   LAST_OUTPUT_BYTES,
@@ -339,7 +347,13 @@ export class Session extends EventEmitter<SessionEvents> {
     this.flushBatch();
     if (this.emulatorOpen) return this.emulator.capture(this.id, options);
     const { lastCols: cols, lastRows: rows } = this.record;
-    return captureExited(this.emulator, { id: this.id, cols, rows }, this.finalScreen, () => this.ring.bytes(), options);
+    return captureExited(
+      this.emulator,
+      { id: this.id, cols, rows },
+      this.finalScreen,
+      () => this.ring.bytes(),
+      options,
+    );
   }
 
   // --- lifecycle ----------------------------------------------------------
