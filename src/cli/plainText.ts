@@ -1,6 +1,7 @@
 // Recorded output as plain text for `kojo logs` and `kojo send --wait`:
 // escape sequences removed, CRLF and lone CR turned into LF, other control
-// characters dropped. Works on a stream: a sequence or a UTF-8 character cut
+// characters dropped (a terminal's CR CR LF, a program's CRLF after output
+// processing, is one line end). Works on a stream: a sequence or a UTF-8 character cut
 // by a chunk boundary is held for the next chunk.
 import { StringDecoder } from 'node:string_decoder';
 import { replaceAnsi } from '../shared/ansi.js';
@@ -26,13 +27,14 @@ export class PlainText {
     if (!last) {
       // What is left of an escape, or a CR that may be half of a CRLF, waits for more.
       const escape = out.lastIndexOf('\x1b');
-      const cut = escape !== -1 && out.length - escape < MAX_HELD ? escape : out.endsWith('\r') ? out.length - 1 : -1;
+      const returns = /\r+$/.exec(out);
+      const cut = escape !== -1 && out.length - escape < MAX_HELD ? escape : returns ? returns.index : -1;
       if (cut !== -1) {
         this.held = out.slice(cut);
         out = out.slice(0, cut);
       }
     }
-    return out.replace(/\r\n|\r/g, '\n').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
+    return out.replace(/\r+\n|\r/g, '\n').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
   }
 }
 
