@@ -13,6 +13,12 @@ import { register as registerAttachments } from './commands/attachments.js';
 import { register as registerTools } from './commands/tools.js';
 import { register as registerConfig } from './commands/config.js';
 import { register as registerDaemon } from './commands/daemon.js';
+import { register as registerSend } from './commands/send.js';
+import { register as registerCapture } from './commands/capture.js';
+import { register as registerLogs } from './commands/logs.js';
+import { register as registerWait } from './commands/wait.js';
+import { register as registerCompletion } from './commands/completion.js';
+import { register as registerInstall } from './commands/install.js';
 
 function buildProgram(): Command {
   const program = new Command('kojo')
@@ -34,6 +40,12 @@ function buildProgram(): Command {
     registerTools,
     registerConfig,
     registerDaemon,
+    registerSend,
+    registerCapture,
+    registerLogs,
+    registerWait,
+    registerCompletion,
+    registerInstall,
   ]) {
     register(program);
   }

@@ -23,6 +23,17 @@ export const CONFIG_KEYS: Record<string, { default: string; check?: (value: stri
     default: 'off',
     check: (value) => (value === 'on' || value === 'off' ? undefined : 'persist-secrets must be on or off'),
   },
+  'output-log': {
+    default: 'off',
+    check: (value) => (value === 'on' || value === 'off' ? undefined : 'output-log must be on or off'),
+  },
+  'output-log-max-bytes': {
+    default: String(10 * 1024 * 1024),
+    check: (value) =>
+      /^\d+$/.test(value) && Number(value) >= 1024 && Number.isSafeInteger(Number(value))
+        ? undefined
+        : 'output-log-max-bytes must be a whole number of bytes, at least 1024',
+  },
 };
 
 /** config.json (see StatePaths.config): a flat object of string values. */

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type net from 'node:net';
 import { socketPathProblem, statePaths } from '../shared/paths.js';
 import { stateDirProblem } from '../shared/stateDir.js';
@@ -16,6 +17,7 @@ import { detectTmux } from './backends/tmux/provider.js';
 import { PtyProvider } from './backends/ptyProvider.js';
 import { TerminalChildren } from './session/terminals.js';
 import { attempt, SystemFailure } from '../shared/systemError.js';
+import { OutputLogs } from './session/outputLog.js';
 
 /** `kojo daemon run`: serve until SIGINT/SIGTERM or `kojo daemon stop`. */
 export async function runDaemon(): Promise<number> {
@@ -72,7 +74,16 @@ async function serve(): Promise<number> {
   // Before any PTY is opened: the tmux server it starts then holds none of our descriptors.
   const tmux = await detectTmux(paths, log);
   const terminals = new TerminalChildren(tmux.provider);
-  const manager = new SessionManager({ store, config, emulator, pty: new PtyProvider(), tmux: tmux.provider, log });
+  const outputLogs = new OutputLogs(path.join(paths.home, 'logs'), config, log);
+  const manager = new SessionManager({
+    store,
+    config,
+    emulator,
+    pty: new PtyProvider(),
+    tmux: tmux.provider,
+    log,
+    outputLogs,
+  });
 
   const loaded = store.load();
   let storeProblem: string | undefined;
@@ -95,6 +106,7 @@ async function serve(): Promise<number> {
     log(`shutting down (${reason})`);
     control.closeAll();
     await manager.shutdown();
+    await outputLogs.close();
     await emulator.terminate();
     fs.rmSync(paths.socket, { force: true });
     log('stopped');
@@ -125,6 +137,7 @@ async function serve(): Promise<number> {
       shutdown: () => void shutdown('kojo daemon stop'),
       tmuxOpen: async (ref) => (await terminals.open(manager, ref)).info(),
       tmuxAction: (ref, action) => terminals.action(manager, ref, action),
+      outputLogs,
     },
     manager,
     log,

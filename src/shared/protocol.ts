@@ -186,6 +186,77 @@ export interface AttachResult {
   status: SessionStatus;
 }
 
+export interface SendParams extends SessionRef {
+  /** Typed as a paste (bracketed when the program enabled bracketed paste). */
+  text?: string;
+  /** Enter after the text (default true; only when there is text). */
+  enter?: boolean;
+  /** Named keys (C-c, Escape, Enter, Up, …), sent after the text, in order. */
+  keys?: string[];
+}
+
+export interface SendResult {
+  id: string;
+  /** Bytes written to the program. */
+  bytes: number;
+  /** Output position (bytes the session has printed so far) right after the write. */
+  position: number;
+  /** The session's agent state right after the write, for `wait` to see a new one. */
+  state?: AgentState;
+  stateSince?: string;
+}
+
+export interface WaitParams extends SessionRef {
+  /** States that end the wait; an exit always does. Default: exited. */
+  until?: AgentState[];
+  /** Ignore the state the session is in now (as `send` saw it): wait for a new one. */
+  after?: { state?: AgentState; stateSince?: string };
+  /** For sessions without a state: end once output has been quiet this long (after some output). */
+  quietMs?: number;
+  timeoutMs?: number;
+  /** Return the output printed since this position (as text with escapes). */
+  outputSince?: number;
+}
+
+export interface WaitResult {
+  id: string;
+  reason: 'state' | 'exited' | 'quiet' | 'timeout';
+  info: SessionInfo;
+  /** Output since `outputSince` (raw bytes, base64), at most the scrollback ring. */
+  output?: string;
+}
+
+export interface CaptureParams extends SessionRef {
+  /** Keep colours and attributes as escape sequences. */
+  escapes?: boolean;
+  /** Scrollback lines above the screen. */
+  scrollback?: number;
+}
+
+export interface Capture {
+  cols: number;
+  rows: number;
+  /** Cursor on the screen, 0-based. */
+  cursor: { x: number; y: number };
+  /** Scrollback lines first, then the screen's rows; trailing blanks trimmed. */
+  lines: string[];
+}
+
+export interface LogsParams extends SessionRef {
+  /** Keep streaming live output until the session ends. */
+  follow?: boolean;
+}
+
+/** Answer to session.logs; the connection then carries raw output bytes. */
+export interface LogsResult {
+  id: string;
+  status: SessionStatus;
+  /** Where the recorded part came from: the on-disk output log or the scrollback ring. */
+  source: 'log' | 'ring';
+  /** Bytes of recorded output that come first on the stream (live output follows with -f). */
+  recorded: number;
+}
+
 /** Every method: its params and its result, so client and server agree. */
 export interface Methods {
   'daemon.hello': { params: Record<string, never>; result: HelloResult };
@@ -205,6 +276,10 @@ export interface Methods {
   'session.attach': { params: AttachParams; result: AttachResult };
   'config.get': { params: ConfigGetParams; result: { key: string; value: string } };
   'config.set': { params: ConfigSetParams; result: { key: string; value: string } };
+  'session.send': { params: SendParams; result: SendResult };
+  'session.wait': { params: WaitParams; result: WaitResult };
+  'session.capture': { params: CaptureParams; result: Capture };
+  'session.logs': { params: LogsParams; result: LogsResult };
 }
 
 export type MethodName = keyof Methods;

@@ -61,7 +61,8 @@ export class AttachConnections {
       }
       for (const frame of frames) {
         if (frame.type === FrameType.Input) {
-          if (!readOnly) session.write(frame.data);
+          // Keys typed after the session ended go nowhere, as on a dead terminal.
+          if (!readOnly && session.running) session.write(frame.data);
         } else if (frame.type === FrameType.Resize) {
           if (!readOnly) session.resize(frame.cols, frame.rows, attacher);
         } else {

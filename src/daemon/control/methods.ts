@@ -5,6 +5,9 @@ import { ErrorCode, KojoError } from '../../shared/errors.js';
 import { Notification, type Methods, type MethodName, type HelloResult } from '../../shared/protocol.js';
 import type { SessionManager } from '../session/manager.js';
 import type { Config } from '../config.js';
+import type { OutputLogs } from '../session/outputLog.js';
+import { send } from '../session/send.js';
+import { waitFor } from '../session/waiter.js';
 
 export interface MethodContext {
   manager: SessionManager;
@@ -16,14 +19,18 @@ export interface MethodContext {
   notify(socket: Socket, method: string, params: unknown): void;
   tmuxOpen(ref: string): Promise<Methods['session.tmuxOpen']['result']>;
   tmuxAction(ref: string, action: string): Promise<void>;
+  outputLogs: OutputLogs;
 }
+
+/** Methods whose connection becomes a byte stream after the answer (served in server.ts). */
+export type StreamMethod = 'session.attach' | 'session.logs';
 
 type Handler<M extends MethodName> = (
   params: Methods[M]['params'],
   ctx: MethodContext,
 ) => Methods[M]['result'] | Promise<Methods[M]['result']>;
 
-export const methods: { [M in Exclude<MethodName, 'session.attach'>]: Handler<M> } = {
+export const methods: { [M in Exclude<MethodName, StreamMethod>]: Handler<M> } = {
   'daemon.hello': (_params, ctx) => ctx.hello(),
 
   'daemon.shutdown': (_params, ctx) => {
@@ -93,4 +100,14 @@ export const methods: { [M in Exclude<MethodName, 'session.attach'>]: Handler<M>
     ctx.config.set(params.key, params.value);
     return { key: params.key, value: ctx.config.get(params.key) };
   },
+
+  'session.send': (params, ctx) => send(ctx.manager.resolve(params.session), params),
+
+  'session.wait': (params, ctx) => {
+    const session = ctx.manager.resolve(params.session);
+    const closed = new Promise<void>((resolve) => ctx.socket.once('close', () => resolve()));
+    return waitFor(session, params, closed);
+  },
+
+  'session.capture': (params, ctx) => ctx.manager.resolve(params.session).capture(params),
 };

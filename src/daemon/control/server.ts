@@ -11,10 +11,11 @@ import { MAX_CONTROL_FRAME_BYTES } from '../../shared/limits.js';
 import type { MethodName } from '../../shared/protocol.js';
 import { LineReader } from '../../shared/lineReader.js';
 import { AttachConnections } from './attachConnection.js';
-import { methods, type MethodContext } from './methods.js';
+import { methods, type MethodContext, type StreamMethod } from './methods.js';
 import { ConnectionLimits } from './connectionLimits.js';
 import { parseRequest, type RequestId } from './request.js';
 import { paramSchemas, describeIssue } from './validate.js';
+import { serveLogStream } from './logStream.js';
 import type { SessionManager } from '../session/manager.js';
 
 export type ContextBase = Omit<MethodContext, 'socket' | 'notify'>;
@@ -37,7 +38,7 @@ export class ControlServer {
     private readonly log: (message: string) => void,
   ) {
     for (const [name, handler] of Object.entries(methods)) {
-      const method = name as Exclude<MethodName, 'session.attach'>;
+      const method = name as Exclude<MethodName, StreamMethod>;
       this.rpc.addMethod(method, (params: unknown, ctx: MethodContext) => {
         const parsed = paramSchemas[method].safeParse(params ?? {});
         if (!parsed.success) throw new JSONRPCErrorException(describeIssue(parsed.error), ErrorCode.InvalidParams);
@@ -99,6 +100,13 @@ export class ControlServer {
           this.limits.release(socket);
           this.connections.delete(socket);
           this.attaches.start(socket, request.value, lines.rest());
+          return;
+        }
+        if (request.value.method === 'session.logs') {
+          socket.off('data', onData);
+          this.limits.release(socket);
+          this.connections.delete(socket);
+          void serveLogStream(socket, request.value, this.manager, this.base.outputLogs);
           return;
         }
         const watch = request.value.method === 'session.watch';

@@ -1,7 +1,7 @@
 // Params of every method, checked before any handler runs. The schemas are
 // tied to the shared types so that a change on one side fails to compile.
 import { z } from 'zod';
-import type { Methods, MethodName } from '../../shared/protocol.js';
+import { AGENT_STATES, type Methods, type MethodName } from '../../shared/protocol.js';
 import { normalizeSize } from '../../shared/limits.js';
 
 // Any u16 is accepted, then cut to the one size rule (0 falls back to 80×24).
@@ -51,6 +51,39 @@ export const paramSchemas: { [M in MethodName]: z.ZodType<Methods[M]['params']> 
     .strict(),
   'config.get': z.object({ key: z.string().min(1).max(256) }).strict(),
   'config.set': z.object({ key: z.string().min(1).max(256), value: z.string().max(4096) }).strict(),
+  'session.send': z
+    .object({
+      session,
+      text: z
+        .string()
+        .max(512 * 1024)
+        .optional(),
+      enter: z.boolean().optional(),
+      keys: z.array(z.string().min(1).max(64)).max(1024).optional(),
+    })
+    .strict(),
+  'session.wait': z
+    .object({
+      session,
+      until: z.array(z.enum(AGENT_STATES)).min(1).max(AGENT_STATES.length).optional(),
+      after: z
+        .object({ state: z.enum(AGENT_STATES).optional(), stateSince: z.string().max(64).optional() })
+        .strict()
+        .optional(),
+      quietMs: z.number().int().min(1).max(3_600_000).optional(),
+      timeoutMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1)
+        .optional(),
+      outputSince: z.number().int().min(0).optional(),
+    })
+    .strict(),
+  'session.capture': z
+    .object({ session, escapes: z.boolean().optional(), scrollback: z.number().int().min(0).max(1_000_000).optional() })
+    .strict(),
+  'session.logs': z.object({ session, follow: z.boolean().optional() }).strict(),
 };
 
 /** Describes the first problem in a way a person can act on. */

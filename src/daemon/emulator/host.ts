@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { EMULATOR_BACKLOG_BYTES, EMULATOR_QUIET_MS, REPLAY_SCROLLBACK_LINES } from '../../shared/limits.js';
 import type { FromEmulator, ToEmulator } from './messages.js';
+import type { Capture } from '../../shared/protocol.js';
 import { ModeTracker } from '../../shared/modeTracker.js';
 
 interface EmulatorState {
@@ -32,6 +33,7 @@ export class EmulatorHost {
   private readonly worker: Worker;
   private readonly backlog = new Map<string, EmulatorState>();
   private readonly pending = new Map<number, (screen: SerializedScreen) => void>();
+  private readonly pendingCaptures = new Map<number, (capture: Capture) => void>();
   private nextRequest = 1;
 
   constructor(workerUrl: URL) {
@@ -93,6 +95,22 @@ export class EmulatorHost {
     return (await this.request(id, 'modes')).data;
   }
 
+  /** The screen as lines of text, after every byte fed so far. */
+  capture(id: string, options: { scrollback?: number; escapes?: boolean }): Promise<Capture> {
+    if (this.backlog.get(id)?.overrun) this.resync(id);
+    const request = this.nextRequest++;
+    return new Promise((resolve) => {
+      this.pendingCaptures.set(request, resolve);
+      this.post({
+        type: 'capture',
+        id,
+        request,
+        scrollback: options.scrollback ?? 0,
+        escapes: options.escapes ?? false,
+      });
+    });
+  }
+
   private request(id: string, what: 'screen' | 'modes'): Promise<SerializedScreen> {
     const state = this.backlog.get(id);
     if (state?.overrun) this.resync(id);
@@ -148,6 +166,11 @@ export class EmulatorHost {
     }
     if (message.type === 'failed') {
       process.stderr.write(`${new Date().toISOString()} emulator ${message.id}: ${message.message}\n`);
+      return;
+    }
+    if (message.type === 'captured') {
+      this.pendingCaptures.get(message.request)?.(message.capture);
+      this.pendingCaptures.delete(message.request);
       return;
     }
     const state = this.backlog.get(message.id);

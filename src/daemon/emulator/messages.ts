@@ -1,4 +1,5 @@
 // Messages between the daemon's main thread and its emulator thread.
+import type { Capture } from '../../shared/protocol.js';
 
 export type ToEmulator =
   | { type: 'open'; id: string; cols: number; rows: number; scrollback: number }
@@ -8,10 +9,13 @@ export type ToEmulator =
   | { type: 'resize'; id: string; cols: number; rows: number }
   /** The screen with its scrollback and modes, or the modes alone. */
   | { type: 'serialize'; id: string; request: number; what: 'screen' | 'modes' }
-  | { type: 'close'; id: string };
+  | { type: 'close'; id: string }
+  /** The screen as lines of text (`kojo capture`). */
+  | { type: 'capture'; id: string; request: number; scrollback: number; escapes: boolean };
 
 export type FromEmulator =
   | { type: 'parsed'; id: string; bytes: number }
   | { type: 'serialized'; request: number; data: string; alternate: boolean }
   /** An operation threw; the screen carries on without it. */
-  | { type: 'failed'; id: string; message: string };
+  | { type: 'failed'; id: string; message: string }
+  | { type: 'captured'; request: number; capture: Capture };

@@ -6,6 +6,7 @@ import xtermHeadless from '@xterm/headless';
 import { SerializeAddon } from '@xterm/addon-serialize';
 import type { FromEmulator, ToEmulator } from './messages.js';
 import { normalizeSize } from '../../shared/limits.js';
+import { captureLines } from './lines.js';
 
 const { Terminal } = xtermHeadless;
 type Term = InstanceType<typeof Terminal>;
@@ -102,6 +103,12 @@ port.on('message', (message: ToEmulator) => {
   if (!screen) {
     if (message.type === 'serialize')
       post({ type: 'serialized', request: message.request, data: '', alternate: false });
+    if (message.type === 'capture')
+      post({
+        type: 'captured',
+        request: message.request,
+        capture: { cols: 0, rows: 0, cursor: { x: 0, y: 0 }, lines: [] },
+      });
     return;
   }
   const { term } = screen;
@@ -170,6 +177,12 @@ port.on('message', (message: ToEmulator) => {
           alternate: term.buffer.active.type === 'alternate',
         });
         clearImmediate(fallback);
+        done();
+      });
+      break;
+    case 'capture':
+      then((done) => {
+        post({ type: 'captured', request: message.request, capture: captureLines(term, message) });
         done();
       });
       break;

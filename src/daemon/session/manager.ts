@@ -13,6 +13,7 @@ import type { Store } from './store.js';
 import type { Config } from '../config.js';
 import { TOOLS, isToolName, toolArgs } from '../agents/tools.js';
 import { secretsOf } from './secrets.js';
+import type { OutputLogs } from './outputLog.js';
 
 const DEFAULT_COLS = 80;
 const DEFAULT_ROWS = 24;
@@ -25,6 +26,8 @@ export interface ManagerOptions {
   /** Present when sessions run inside tmux. */
   tmux: TmuxProvider | undefined;
   log: (message: string) => void;
+  /** Config `output-log`: session output on disk. */
+  outputLogs?: OutputLogs;
 }
 
 /** Every session of this daemon: creation, lookup, lifecycle, persistence. */
@@ -230,6 +233,7 @@ export class SessionManager {
     }
     for (const child of children) this.sessions.delete(child.id);
     this.sessions.delete(session.id);
+    for (const gone of [session, ...children]) this.options.outputLogs?.remove(gone.id);
     this.log(`removed ${session.id}`);
     this.scheduleSave();
     return session;
@@ -248,6 +252,7 @@ export class SessionManager {
     const session = new Session(record, this.options.emulator, TOOLS[record.tool]?.capturesSessionId ?? false);
     this.sessions.set(record.id, session);
     session.on('change', () => this.scheduleSave());
+    this.options.outputLogs?.follow(session);
     session.on('exit', (info) => {
       this.log(`${info.id} exited (${info.exitSignal ?? `code ${info.exitCode ?? '?'}`})`);
       // A terminal next to an agent goes when the agent does.

@@ -1,6 +1,14 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import type { Attachment, SessionInfo, SessionStatus, ToolName, YoloApproval } from '../../shared/protocol.js';
+import type {
+  Attachment,
+  Capture,
+  CaptureParams,
+  SessionInfo,
+  SessionStatus,
+  ToolName,
+  YoloApproval,
+} from '../../shared/protocol.js';
 import {
   ATTACHMENT_TAIL_BYTES,
   LAST_OUTPUT_BYTES,
@@ -20,6 +28,8 @@ import type { EndReason } from '../../shared/attachStream.js';
 import { YoloDetector } from '../agents/yoloDetector.js';
 import { AttachmentDetector, describeAttachment, mentionsMedia } from '../agents/attachmentDetector.js';
 import { ToolSessionIdDetector } from '../agents/toolSessionIdDetector.js';
+import { ErrorCode, KojoError } from '../../shared/errors.js';
+import { captureExited } from './capture.js';
 
 const EMULATOR_OFF = disabled('emulator');
 const DETECTORS_OFF = disabled('detectors');
@@ -62,6 +72,8 @@ export interface SessionEvents {
   attachment: [Attachment];
   exit: [SessionInfo];
   change: [];
+  /** Output of one loop turn, after the emulator got it (output log, waiters). */
+  output: [Buffer[], number];
 }
 
 /** Starts the program for a session: a direct PTY or a tmux pane. */
@@ -188,6 +200,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this.batch = [];
     this.batchBytes = 0;
     if (this.emulatorOpen) this.emulator.feed(this.id, batch, bytes);
+    this.emit('output', batch, bytes);
     if (DETECTORS_OFF) return;
     this.detect(tailOf(batch, ATTACHMENT_TAIL_BYTES));
   };
@@ -348,8 +361,35 @@ export class Session extends EventEmitter<SessionEvents> {
     }
   }
 
+  /** Input for the program; an exited session refuses it (every caller: attach, send). */
   write(data: Buffer | string): void {
-    if (this.running) this.backend?.write(data);
+    if (!this.running || !this.backend) throw new KojoError(ErrorCode.SessionNotRunning, 'session not running');
+    this.backend.write(data);
+  }
+
+  /** Hand this turn's pending output to the emulator and listeners now. */
+  flushOutput(): void {
+    this.flushBatch();
+  }
+
+  /** The terminal modes the program set ('' without an emulator), after all output so far. */
+  terminalModes(): Promise<string> {
+    this.flushBatch();
+    return this.emulatorOpen ? this.emulator.modes(this.id) : Promise.resolve('');
+  }
+
+  /** The emulated screen as lines; an exited session's last screen. */
+  capture(options: Omit<CaptureParams, 'session'>): Promise<Capture> {
+    this.flushBatch();
+    if (this.emulatorOpen) return this.emulator.capture(this.id, options);
+    const { lastCols: cols, lastRows: rows } = this.record;
+    return captureExited(
+      this.emulator,
+      { id: this.id, cols, rows },
+      this.finalScreen,
+      () => this.ring.bytes(),
+      options,
+    );
   }
 
   // --- lifecycle ----------------------------------------------------------

@@ -63,7 +63,8 @@ export class ControlClient {
   write(target: string, data: Buffer | string): void {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     for (let at = 0; at < bytes.length; at += INPUT_CHUNK) {
-      this.command(`send-keys -l -t ${target} ${tmuxQuoteBytes(bytes.subarray(at, at + INPUT_CHUNK))}`);
+      // `--`: input that begins with "-" is keys, not an option.
+      this.command(`send-keys -l -t ${target} -- ${tmuxQuoteBytes(bytes.subarray(at, at + INPUT_CHUNK))}`);
     }
   }
 
