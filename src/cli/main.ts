@@ -12,6 +12,8 @@ import { register as registerAttachments } from './commands/attachments.js';
 import { register as registerTools } from './commands/tools.js';
 import { register as registerConfig } from './commands/config.js';
 import { register as registerDaemon } from './commands/daemon.js';
+import { register as registerHook } from './commands/hook.js';
+import { register as registerEvents } from './commands/events.js';
 
 const USAGE_ERROR = 2;
 
@@ -35,6 +37,8 @@ function buildProgram(): Command {
     registerTools,
     registerConfig,
     registerDaemon,
+    registerHook,
+    registerEvents,
   ]) {
     register(program);
   }

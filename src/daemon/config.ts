@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 import { ErrorCode, KojoError } from '../shared/errors.js';
 import { DEFAULT_CUSTOM_BASE_URL } from './agents/tools.js';
+import { DEFAULT_YOLO_DENY, denyRuleProblem } from './agents/denyRule.js';
 
 /** The keys `kojo config` knows, with their defaults. */
 export const CONFIG_KEYS: Record<string, { default: string; check?: (value: string) => string | undefined }> = {
@@ -9,6 +10,15 @@ export const CONFIG_KEYS: Record<string, { default: string; check?: (value: stri
     default: DEFAULT_CUSTOM_BASE_URL,
     check: (value) => (/^https?:\/\/\S+$/.test(value) ? undefined : 'custom-base-url must be an http(s) URL'),
   },
+  // Seconds of quiet after which a screen-watched session counts as idle.
+  'idle-after': {
+    default: '2',
+    check: (value) =>
+      /^\d+(\.\d+)?$/.test(value) && Number(value) > 0 ? undefined : 'idle-after must be a number of seconds',
+  },
+  'yolo-deny': { default: DEFAULT_YOLO_DENY, check: denyRuleProblem },
+  // Run (sh -c) when a session needs attention; empty: nothing.
+  'notify-command': { default: '' },
 };
 
 /** config.json in the state directory: a flat object of string values. */

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import { EventEmitter } from 'node:events';
 import { ErrorCode, KojoError } from '../../shared/errors.js';
 import { newSessionId, isSessionId } from '../../shared/ids.js';
 import { TOOL_EXECUTABLE, TOOL_NAMES, type CreateParams, type ToolName } from '../../shared/protocol.js';
@@ -11,6 +12,12 @@ import { Session, type BackendFactory, type SessionRecord } from './session.js';
 import type { Store } from './store.js';
 import type { Config } from '../config.js';
 import { TOOLS, isToolName, toolArgs } from '../agents/tools.js';
+import { statePaths } from '../../shared/paths.js';
+import type { HookParams, HookResult, StateEvent } from '../../shared/protocol.js';
+import { launchArgs } from '../agents/launch.js';
+import { restartToolSessionId } from '../agents/restartId.js';
+import { runNotifyCommand } from '../agents/attention/notify.js';
+import type { AgentOptions } from '../agents/detectorList.js';
 
 const DEFAULT_COLS = 80;
 const DEFAULT_ROWS = 24;
@@ -29,8 +36,16 @@ export class SessionManager {
   private readonly sessions = new Map<string, Session>();
   private saveScheduled = false;
   private saving = true;
+  /** Agent state changes of every session (`kojo events`). */
+  readonly states = new EventEmitter<{ state: [StateEvent] }>();
+  private readonly agentOptions: AgentOptions = {
+    idleAfterMs: () => Number(this.options.config.get('idle-after')) * 1000,
+    hookContext: () => ({ denyRule: this.options.config.get('yolo-deny'), log: (m) => this.log(m) }),
+  };
 
-  constructor(private readonly options: ManagerOptions) {}
+  constructor(private readonly options: ManagerOptions) {
+    this.states.setMaxListeners(0);
+  }
 
   // --- lookup -------------------------------------------------------------
 
@@ -77,7 +92,8 @@ export class SessionManager {
     const env = { ...params.env };
     if (!env.TERM) env.TERM = 'xterm-256color';
     const baseUrl = params.baseUrl ?? this.options.config.get('custom-base-url');
-    Object.assign(env, spec.env?.({ baseUrl }));
+    Object.assign(env, spec.env?.({ baseUrl, env: params.env }));
+    for (const name of spec.dropEnv ?? []) delete env[name];
 
     const args = params.args;
     let program: string;
@@ -96,6 +112,8 @@ export class SessionManager {
 
     const start = spec.startArgs(toolArgs(tool, args));
     const id = newSessionId();
+    // How the agent's hooks find their session (SPEC §10).
+    env.KOJO_SESSION_ID = id;
     const record: SessionRecord = {
       id,
       tool,
@@ -120,7 +138,7 @@ export class SessionManager {
     if (useTmux) record.tmuxSessionName = `kojo_${id}`;
     const session = this.add(record);
     try {
-      await session.start(this.backendFactory(), start.args);
+      await session.start(this.backendFactory(), this.launch(record, start.args));
     } catch (error) {
       this.sessions.delete(id);
       throw new KojoError(ErrorCode.SpawnFailed, `cannot start ${program}: ${(error as Error).message}`);
@@ -142,10 +160,14 @@ export class SessionManager {
       // A dead pane may still hold the name.
       await this.options.tmux.run(['kill-session', '-t', record.tmuxSessionName]);
     }
+    // Resume a conversation by id only when the tool still has it.
+    const resumeId = restartToolSessionId(record);
+    if (resumeId) record.toolSessionId = resumeId;
+    else delete record.toolSessionId;
     try {
       await session.start(
         this.backendFactory(),
-        spec.restartArgs(toolArgs(record.tool, record.args), record.toolSessionId),
+        this.launch(record, spec.restartArgs(toolArgs(record.tool, record.args), resumeId)),
       );
     } catch (error) {
       session.markLost();
@@ -154,6 +176,12 @@ export class SessionManager {
     this.log(`restarted ${session.id}`);
     this.scheduleSave();
     return session;
+  }
+
+  /** The arguments the tool runs with: the given ones plus the hooks kojo listens on. */
+  private launch(record: SessionRecord, args: string[]): string[] {
+    const paths = statePaths();
+    return launchArgs(record, args, { socket: paths.socket, runDir: paths.runDir, log: (m) => this.log(m) });
   }
 
   private backendFactory(): BackendFactory {
@@ -175,6 +203,16 @@ export class SessionManager {
         events,
       );
     };
+  }
+
+  /** A call from an agent's hooks; an unknown session is logged and ignored, never an error. */
+  hook(params: HookParams): HookResult {
+    const session = this.sessions.get(params.session);
+    if (!session) {
+      this.log(`hook from unknown session ${params.session} ignored`);
+      return {};
+    }
+    return session.hook(params.source, params.event);
   }
 
   // --- stop / remove ------------------------------------------------------
@@ -214,8 +252,12 @@ export class SessionManager {
   }
 
   add(record: SessionRecord): Session {
-    const session = new Session(record, this.options.emulator, TOOLS[record.tool]?.capturesSessionId ?? false);
+    const session = new Session(record, this.options.emulator, this.agentOptions);
     this.sessions.set(record.id, session);
+    session.agent.on('state', (event) => {
+      this.states.emit('state', event);
+      if (event.attention) runNotifyCommand(this.options.config.get('notify-command'), event, (m) => this.log(m));
+    });
     session.on('change', () => this.scheduleSave());
     session.on('exit', (info) => {
       this.log(`${info.id} exited (${info.exitSignal ?? `code ${info.exitCode ?? '?'}`})`);
