@@ -24,7 +24,7 @@ export class DetectorList {
     const spec = TOOLS[host.record.tool];
     this.detectors = [
       new YoloScreenDetector(host, spec.hooks === 'permission'),
-      new ScreenStateDetector(host, options.idleAfterMs),
+      new ScreenStateDetector(host, options.idleAfterMs, spec.hooks === 'permission' || spec.hooks === 'hooks'),
       new AttachmentTracker(host),
     ];
     if (host.record.tool === 'codex') this.detectors.push(new PrintedIdDetector(host, CODEX_SESSION_ID_LINE, true));

@@ -1,3 +1,4 @@
+import { HOOK_SILENCE_MS } from '../../shared/limits.js';
 import type { Detector, DetectorHost } from './detector.js';
 import { findApprovalMenu, normaliseForYolo } from './yoloDetector.js';
 
@@ -8,18 +9,29 @@ const INTERRUPTED = /Interrupted\s*·\s*What should Claude do instead\?/;
 /**
  * The screen as a source of state, for tools without hooks and for exec, and
  * for agents whose hooks stay silent: a visible approval menu → asking;
- * output → working; quiet for `idle-after` → idle.
+ * output → working; quiet for `idle-after` → idle. An agent with hooks is
+ * left to them for HOOK_SILENCE_MS after it starts: its start-up drawing is
+ * not work.
  */
 export class ScreenStateDetector implements Detector {
   private tail = '';
   private idleTimer: NodeJS.Timeout | undefined;
   /** An approval menu waits: output is its drawing until someone types. */
   private waitingForUser = false;
+  /** Closed while an agent with hooks may still call them. */
+  private gateOpen: boolean;
+  private gateTimer: NodeJS.Timeout | undefined;
+  private lastOutputAt = 0;
 
   constructor(
     private readonly host: DetectorHost,
     private readonly idleAfterMs: () => number,
-  ) {}
+    private readonly hasHooks: boolean,
+  ) {
+    this.gateOpen = !hasHooks;
+    // Also for a program adopted from an earlier daemon, which is not started here.
+    if (hasHooks) this.armGate();
+  }
 
   output(_recent: Buffer, text: () => string): void {
     const { agent } = this.host;
@@ -29,6 +41,8 @@ export class ScreenStateDetector implements Detector {
       return;
     }
     this.tail = (this.tail + text()).slice(-MENU_TAIL_CHARS);
+    this.lastOutputAt = Date.now();
+    if (!this.gateOpen) return;
     if (findApprovalMenu(normaliseForYolo(this.tail))) {
       this.tail = '';
       this.waitingForUser = true;
@@ -38,10 +52,16 @@ export class ScreenStateDetector implements Detector {
     }
     if (this.waitingForUser) return;
     agent.set('working', 'screen');
+    this.idleIn(this.idleAfterMs());
+  }
+
+  private idleIn(ms: number): void {
+    const { agent } = this.host;
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
-      if (!agent.hookDriven && this.host.isRunning() && agent.state === 'working') agent.set('idle', 'screen');
-    }, this.idleAfterMs());
+      if (agent.hookDriven || !this.host.isRunning()) return;
+      if (agent.state === 'working' || agent.state === 'starting') agent.set('idle', 'screen');
+    }, ms);
     this.idleTimer.unref();
   }
 
@@ -52,9 +72,23 @@ export class ScreenStateDetector implements Detector {
   started(): void {
     this.tail = '';
     this.waitingForUser = false;
+    if (this.hasHooks) this.armGate();
+  }
+
+  private armGate(): void {
+    this.gateOpen = false;
+    clearTimeout(this.gateTimer);
+    // Hooks silent this long: an old version; the screen takes over, and stateSource says so.
+    this.gateTimer = setTimeout(() => {
+      if (this.host.agent.hookDriven) return;
+      this.gateOpen = true;
+      this.idleIn(Math.max(0, this.lastOutputAt + this.idleAfterMs() - Date.now()));
+    }, HOOK_SILENCE_MS);
+    this.gateTimer.unref();
   }
 
   exited(): void {
     clearTimeout(this.idleTimer);
+    clearTimeout(this.gateTimer);
   }
 }
