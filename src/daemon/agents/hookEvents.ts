@@ -56,7 +56,7 @@ function claude(host: DetectorHost, event: Record<string, unknown>, ctx: HookCon
     case 'SessionStart':
       // startup, resume, clear and compact each name the live conversation.
       recordId(host, str(event.session_id));
-      agent.set('idle', 'hook');
+      agent.set('idle', 'hook', undefined, false);
       return {};
     case 'UserPromptSubmit':
     case 'PreToolUse':
@@ -82,7 +82,7 @@ function gemini(host: DetectorHost, event: Record<string, unknown>): HookResult 
   switch (event.hook_event_name) {
     case 'SessionStart':
       recordId(host, str(event.session_id));
-      agent.set('idle', 'hook');
+      agent.set('idle', 'hook', undefined, false);
       return {};
     case 'BeforeAgent':
     case 'BeforeTool':

@@ -33,7 +33,8 @@ export class AgentStateMachine extends EventEmitter<{ state: [StateEvent] }> {
     this.hookDriven = true;
   }
 
-  set(state: AgentState, source: StateSource, message?: string): void {
+  /** `calls: false`: a change that needs nobody (an agent that just started and waits). */
+  set(state: AgentState, source: StateSource, message?: string, calls = true): void {
     if (state === this.state) {
       this.source = source;
       return;
@@ -41,11 +42,11 @@ export class AgentStateMachine extends EventEmitter<{ state: [StateEvent] }> {
     const previous = this.state;
     // Waiting on the user, or done with a piece of work: call for attention,
     // unless a terminal is attached and shows it.
-    const calls = state === 'asking' || (state === 'idle' && previous === 'working');
+    const needed = calls && (state === 'asking' || (state === 'idle' && previous === 'working'));
     this.state = state;
     this.since = new Date().toISOString();
     this.source = source;
-    this.attention = calls && this.attachedCount() === 0;
+    this.attention = needed && this.attachedCount() === 0;
     const event: StateEvent = {
       id: this.owner.id,
       tool: this.owner.tool,
