@@ -12,12 +12,16 @@ test('codex: notify makes it idle, its rollout names the conversation; `new code
   const codexHome = path.join(b.dir, 'codex-home');
   const argvLog = path.join(b.dir, 'argv.log');
   const env = { CODEX_HOME: codexHome, FIXTURE_ARGV_LOG: argvLog };
-  const { events, close } = await subscribe(b);
+  const { close } = await subscribe(b);
   const first = await newSession(b, ['codex'], env);
   await typeInto(b, first, 'hello\r', 'done: hello');
+  // notify says idle (the screen may have said so first: the source changes to hook).
   await waitFor(
-    () => events.some((e) => e.id === first && e.state === 'idle' && e.stateSource === 'hook'),
-    20_000,
+    async () => {
+      const now = await info(b, first);
+      return now.state === 'idle' && now.stateSource === 'hook';
+    },
+    60_000,
     'notify',
   );
   const conversation = (await info(b, first)).toolSessionId!;
