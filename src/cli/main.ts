@@ -19,6 +19,9 @@ import { register as registerLogs } from './commands/logs.js';
 import { register as registerWait } from './commands/wait.js';
 import { register as registerCompletion } from './commands/completion.js';
 import { register as registerInstall } from './commands/install.js';
+import { register as registerHook } from './commands/hook.js';
+import { register as registerEvents } from './commands/events.js';
+
 
 function buildProgram(): Command {
   const program = new Command('kojo')
@@ -46,6 +49,8 @@ function buildProgram(): Command {
     registerWait,
     registerCompletion,
     registerInstall,
+    registerHook,
+    registerEvents,
   ]) {
     register(program);
   }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describeWriteError, writeFileAtomicSync } from './atomicWrite.js';
 import { ErrorCode, KojoError } from '../shared/errors.js';
 import { DEFAULT_CUSTOM_BASE_URL } from './agents/tools.js';
+import { DEFAULT_YOLO_DENY, denyRuleProblem } from './agents/denyRule.js';
 
 /** The keys `kojo config` knows, with their defaults. */
 export const CONFIG_KEYS: Record<string, { default: string; check?: (value: string) => string | undefined }> = {
@@ -34,6 +35,15 @@ export const CONFIG_KEYS: Record<string, { default: string; check?: (value: stri
         ? undefined
         : 'output-log-max-bytes must be a whole number of bytes, at least 1024',
   },
+  // Seconds of quiet after which a screen-watched session counts as idle.
+  'idle-after': {
+    default: '2',
+    check: (value) =>
+      /^\d+(\.\d+)?$/.test(value) && Number(value) > 0 ? undefined : 'idle-after must be a number of seconds',
+  },
+  'yolo-deny': { default: DEFAULT_YOLO_DENY, check: denyRuleProblem },
+  // Run (sh -c) when a session needs attention; empty: nothing.
+  'notify-command': { default: '' },
 };
 
 /** config.json (see StatePaths.config): a flat object of string values. */

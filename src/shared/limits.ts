@@ -44,6 +44,10 @@ export const YOLO_TAIL_BYTES = 4 * 1024;
 export const ATTACHMENT_TAIL_BYTES = 8 * 1024;
 /** Delay before yolo answers a prompt. */
 export const YOLO_RESPONSE_DELAY_MS = 100;
+/** An agent with hooks that has not called one this long after starting is watched by its screen. */
+export const HOOK_SILENCE_MS = 15_000;
+/** The most a `kojo hook` call takes, the daemon down or slow: the agent waits for it. */
+export const HOOK_CALL_TIMEOUT_MS = 3000;
 
 /**
  * Diagnostics for `npm run bench`: KOJO_DISABLE=emulator,detectors turns those

@@ -38,6 +38,12 @@ export interface Attachment {
 export interface YoloApproval {
   time: string;
   matched: string;
+  /** How it was approved: the agent's permission hook, or Enter typed at its screen. */
+  via?: 'hook' | 'screen';
+  /** The tool the agent ran (hook approvals), e.g. Bash or Edit. */
+  tool?: string;
+  /** The command or file it allowed. */
+  input?: string;
 }
 
 /** The seed's SessionInfo field names, plus kojo's own. */
@@ -168,6 +174,7 @@ export const Notification = {
   YoloApproval: 'watch.yolo',
   AttachmentAdded: 'watch.attachment',
   SessionExited: 'watch.exited',
+  StateChanged: 'events.state',
 } as const;
 
 export interface AttachParams extends SessionRef {
@@ -257,6 +264,35 @@ export interface LogsResult {
   recorded: number;
 }
 
+/** Agent tools whose hooks or notify program call `kojo hook`. */
+export const HOOK_SOURCES = ['claude', 'codex', 'gemini'] as const;
+export type HookSource = (typeof HOOK_SOURCES)[number];
+
+/** One hook call: the event JSON as the agent sent it. */
+export interface HookParams extends SessionRef {
+  source: HookSource;
+  event: Record<string, unknown>;
+}
+
+export interface HookResult {
+  /** Set when yolo approves a permission request: print the allow decision. */
+  allow?: boolean;
+}
+
+/** A session's agent state changed (`kojo events`). */
+export interface StateEvent {
+  id: string;
+  name?: string;
+  tool: ToolName;
+  time: string;
+  state: AgentState;
+  previous: AgentState;
+  stateSince: string;
+  stateSource: StateSource;
+  attention: boolean;
+  message?: string;
+}
+
 /** Every method: its params and its result, so client and server agree. */
 export interface Methods {
   'daemon.hello': { params: Record<string, never>; result: HelloResult };
@@ -274,6 +310,8 @@ export interface Methods {
   'session.tmuxOpen': { params: SessionRef; result: SessionInfo };
   'session.tmuxAction': { params: TmuxActionParams; result: { ok: true } };
   'session.attach': { params: AttachParams; result: AttachResult };
+  'session.hook': { params: HookParams; result: HookResult };
+  'events.subscribe': { params: Record<string, never>; result: { sessions: SessionInfo[] } };
   'config.get': { params: ConfigGetParams; result: { key: string; value: string } };
   'config.set': { params: ConfigSetParams; result: { key: string; value: string } };
   'session.send': { params: SendParams; result: SendResult };

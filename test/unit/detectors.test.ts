@@ -45,11 +45,13 @@ for (const name of ['claude-bash', 'claude-edit', 'claude-create']) {
   });
 }
 
-test('yolo ignores "Do you" without a 1. Yes option, and options too far from the question', () => {
+test('yolo ignores "Do you" without a highlighted 1. Yes option, and options too far from the question', () => {
   const yolo = new YoloDetector();
   assert.equal(yolo.push(prompt('not-a-menu')), undefined);
-  assert.equal(yolo.push('Do you want this?' + 'x'.repeat(300) + '\n1. Yes'), undefined);
-  assert.ok(yolo.push('Do you want this?\n 1.   Yes'));
+  assert.equal(yolo.push('Do you want this?' + 'x'.repeat(300) + '\n❯ 1. Yes'), undefined);
+  // Options not drawn as a menu (no highlight on their own line) are text, not a menu.
+  assert.equal(yolo.push('Do you want this?\n 1.   Yes'), undefined);
+  assert.ok(yolo.push('Do you want this?\n ❯ 1.   Yes'));
 });
 
 test('yolo looks at the trailing 4 KB only', () => {

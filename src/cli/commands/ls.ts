@@ -21,8 +21,8 @@ export function register(program: Command): void {
       if (options.quiet) return void process.stdout.write(sessions.map((s) => `${s.id}\n`).join(''));
       process.stdout.write(
         table(
-          ['ID', 'NAME', 'TOOL', 'STATUS', 'YOLO', 'AGE', 'WORKDIR'],
-          sessions.map((s) => [s.id, s.name ?? '', s.tool, status(s), yolo(s), age(s.createdAt), s.workDir]),
+          ['ID', 'NAME', 'TOOL', 'STATUS', 'STATE', 'YOLO', 'AGE', 'WORKDIR'],
+          sessions.map((s) => [s.id, s.name ?? '', s.tool, status(s), state(s), yolo(s), age(s.createdAt), s.workDir]),
           (_row, col, cell) => (col === 3 ? (cell === 'running' ? color.green(cell) : color.dim(cell)) : cell),
         ),
       );
@@ -34,6 +34,13 @@ function status(s: SessionInfo): string {
   if (s.lost) return 'lost';
   if (s.exitSignal) return `exited ${s.exitSignal}`;
   return s.exitCode === undefined ? 'exited ?' : `exited ${s.exitCode}`;
+}
+
+/** `asking 2m`, marked `!` while the change has not been seen at a terminal (SPEC §10). */
+function state(s: SessionInfo): string {
+  if (!s.state) return '-';
+  const since = (s.state === 'idle' || s.state === 'asking') && s.stateSince ? ` ${age(s.stateSince)}` : '';
+  return `${s.attention ? '!' : ''}${s.state}${since}`;
 }
 
 function yolo(s: SessionInfo): string {

@@ -27,11 +27,17 @@ export function register(program: Command): void {
         process.exitCode = await watch(result.id, 'yolo', (params) => {
           const approval = params as YoloApproval;
           if (options.json) process.stdout.write(JSON.stringify(approval) + '\n');
-          else process.stdout.write(`${approval.time}  ${approval.matched.replace(/\s+/g, ' ')}\n`);
+          else process.stdout.write(`${approval.time}  ${describeApproval(approval)}\n`);
         });
         return;
       }
       if (options.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       else process.stdout.write(`${result.yoloMode ? 'on' : 'off'} (${plural(result.approvals.length, 'approval')})\n`);
     });
+}
+
+/** A hook approval names its tool and input; a screen one the prompt it answered. */
+function describeApproval(approval: YoloApproval): string {
+  if (approval.via === 'hook' && approval.tool) return `${approval.tool}: ${approval.input ?? ''}`.replace(/\s+/g, ' ');
+  return approval.matched.replace(/\s+/g, ' ');
 }

@@ -10,9 +10,17 @@ export interface ToolSpec {
   /** Arguments for `kojo restart`, from the original ones. */
   restartArgs(args: string[], toolSessionId: string | undefined): string[];
   /** Extra environment. */
-  env?(context: { baseUrl: string }): Record<string, string>;
+  env?(context: { baseUrl: string; env: Record<string, string> }): Record<string, string>;
+  /** Variables removed from the caller's environment. */
+  dropEnv?: string[];
   /** Read the tool's session id from its output (codex). */
   capturesSessionId?: boolean;
+  /**
+   * How the tool reports its state (SPEC §10): `permission` hooks that also
+   * answer permission requests (claude), `hooks` (gemini), a `notify`
+   * program after each turn (codex); none: the screen only.
+   */
+  hooks?: 'permission' | 'hooks' | 'notify';
   /** A terminal: the user's login shell (inside tmux when tmux is used). */
   terminal?: boolean;
 }
@@ -34,6 +42,47 @@ export function dropOption(args: string[], names: string[], takesValue: boolean)
   return out;
 }
 
+// codex options that take a value (codex --help); any other word that does
+// not start with '-' is a subcommand, a session id or a prompt.
+const CODEX_VALUE_OPTIONS = new Set([
+  '-c',
+  '--config',
+  '-m',
+  '--model',
+  '-p',
+  '--profile',
+  '-s',
+  '--sandbox',
+  '-a',
+  '--ask-for-approval',
+  '-C',
+  '--cd',
+  '-i',
+  '--image',
+  '--add-dir',
+  '--enable',
+  '--disable',
+  '--local-provider',
+]);
+
+/**
+ * The user's codex options without positionals: on restart `resume <id>`
+ * (or `--last`) is the command, and a prompt or an earlier `resume X` beside
+ * it is rejected ("'--last' cannot be used with '[PROMPT]'").
+ */
+export function codexOptions(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--last') continue;
+    if (CODEX_VALUE_OPTIONS.has(arg)) {
+      out.push(arg);
+      if (i + 1 < args.length) out.push(args[++i]!);
+    } else if (arg.startsWith('-')) out.push(arg);
+  }
+  return out;
+}
+
 function claudeSessionId(args: string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -44,6 +93,7 @@ function claudeSessionId(args: string[]): string | undefined {
 }
 
 const claude: ToolSpec = {
+  hooks: 'permission',
   startArgs(args) {
     const given = claudeSessionId(args);
     if (given) return { args, toolSessionId: given };
@@ -63,16 +113,21 @@ export const TOOLS: Record<ToolName, ToolSpec> = {
   claude,
   custom: {
     ...claude,
-    env: ({ baseUrl }) => ({ ANTHROPIC_BASE_URL: baseUrl, ANTHROPIC_API_KEY: 'dummy' }),
+    // The key goes through the settings' apiKeyHelper (see hooks/claudeSettings.ts),
+    // not ANTHROPIC_API_KEY: that one makes claude ask "use this API key?".
+    env: ({ baseUrl, env }) => ({ ANTHROPIC_BASE_URL: baseUrl, KOJO_CUSTOM_API_KEY: env.ANTHROPIC_API_KEY || 'dummy' }),
+    dropEnv: ['ANTHROPIC_API_KEY'],
   },
   codex: {
+    hooks: 'notify',
     startArgs: unchanged,
-    restartArgs: (args, id) => (id ? ['resume', id, ...args] : ['resume', '--last', ...args]),
+    restartArgs: (args, id) => ['resume', id ?? '--last', ...codexOptions(args)],
     capturesSessionId: true,
   },
   gemini: {
+    hooks: 'hooks',
     startArgs: unchanged,
-    restartArgs: (args) => [...dropOption(args, ['--resume', '-r'], true), '--resume', 'latest'],
+    restartArgs: (args, id) => [...dropOption(args, ['--resume', '-r'], true), '--resume', id ?? 'latest'],
   },
   tmux: {
     startArgs: unchanged,

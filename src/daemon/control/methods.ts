@@ -94,6 +94,16 @@ export const methods: { [M in Exclude<MethodName, StreamMethod>]: Handler<M> } =
     return { ok: true };
   },
 
+  'session.hook': (params, ctx) => ctx.manager.hook(params),
+
+  'events.subscribe': (_params, ctx) => {
+    const { socket } = ctx;
+    const onState = (event: unknown): void => ctx.notify(socket, Notification.StateChanged, event);
+    ctx.manager.states.on('state', onState);
+    socket.once('close', () => ctx.manager.states.off('state', onState));
+    return { sessions: ctx.manager.list(true).map((s) => s.info()) };
+  },
+
   'config.get': (params, ctx) => ({ key: params.key, value: ctx.config.get(params.key) }),
 
   'config.set': (params, ctx) => {

@@ -49,6 +49,10 @@ export const paramSchemas: { [M in MethodName]: z.ZodType<Methods[M]['params']> 
       replay: z.enum(['screen', 'raw']).optional(),
     })
     .strict(),
+  'session.hook': z
+    .object({ session, source: z.enum(['claude', 'codex', 'gemini']), event: z.record(z.string(), z.unknown()) })
+    .strict(),
+  'events.subscribe': empty,
   'config.get': z.object({ key: z.string().min(1).max(256) }).strict(),
   'config.set': z.object({ key: z.string().min(1).max(256), value: z.string().max(4096) }).strict(),
   'session.send': z

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { ErrorCode, KojoError } from '../../shared/errors.js';
 import { newSessionId, isSessionId } from '../../shared/ids.js';
 import { TOOL_EXECUTABLE, TOOL_NAMES, type CreateParams, type ToolName } from '../../shared/protocol.js';
@@ -14,6 +15,12 @@ import type { Config } from '../config.js';
 import { TOOLS, isToolName, toolArgs } from '../agents/tools.js';
 import { secretsOf } from './secrets.js';
 import type { OutputLogs } from './outputLog.js';
+import { statePaths } from '../../shared/paths.js';
+import type { HookParams, HookResult, StateEvent } from '../../shared/protocol.js';
+import { launchArgs } from '../agents/launch.js';
+import { restartToolSessionId } from '../agents/restartId.js';
+import { runNotifyCommand } from '../agents/attention/notify.js';
+import type { AgentOptions } from '../agents/detectorList.js';
 
 const DEFAULT_COLS = 80;
 const DEFAULT_ROWS = 24;
@@ -35,8 +42,16 @@ export class SessionManager {
   private readonly sessions = new Map<string, Session>();
   private saveScheduled = false;
   private saving = true;
+  /** Agent state changes of every session (`kojo events`). */
+  readonly states = new EventEmitter<{ state: [StateEvent] }>();
+  private readonly agentOptions: AgentOptions = {
+    idleAfterMs: () => Number(this.options.config.get('idle-after')) * 1000,
+    hookContext: () => ({ denyRule: this.options.config.get('yolo-deny'), log: (m) => this.log(m) }),
+  };
 
-  constructor(private readonly options: ManagerOptions) {}
+  constructor(private readonly options: ManagerOptions) {
+    this.states.setMaxListeners(0);
+  }
 
   // --- lookup -------------------------------------------------------------
 
@@ -83,7 +98,8 @@ export class SessionManager {
     const id = newSessionId();
     const env = sessionEnv(params.env, id, params.name);
     const baseUrl = params.baseUrl ?? this.options.config.get('custom-base-url');
-    Object.assign(env, spec.env?.({ baseUrl }));
+    Object.assign(env, spec.env?.({ baseUrl, env: params.env }));
+    for (const name of spec.dropEnv ?? []) delete env[name];
 
     const args = params.args;
     let program: string;
@@ -140,7 +156,7 @@ export class SessionManager {
       throw error;
     }
     try {
-      await session.start(this.backendFactory(provider), start.args);
+      await session.start(this.backendFactory(provider), this.launch(record, start.args));
     } catch (error) {
       this.sessions.delete(id);
       this.scheduleSave();
@@ -161,14 +177,19 @@ export class SessionManager {
     }
     const spec = TOOLS[record.tool];
     checkWorkDir(record.workDir);
-    Object.assign(record.env, secretsOf(callerEnv), spec.env?.({ baseUrl: record.baseUrl ?? '' }));
+    Object.assign(record.env, secretsOf(callerEnv), spec.env?.({ baseUrl: record.baseUrl ?? '', env: record.env }));
+    for (const name of spec.dropEnv ?? []) delete record.env[name];
     const provider = this.providerOf(record.backend);
     if (!provider) throw new KojoError(ErrorCode.SpawnFailed, 'this session ran in tmux, which is not available now');
     await provider.release(record.backend);
+    // Resume a conversation by id only when the tool still has it.
+    const resumeId = restartToolSessionId(record);
+    if (resumeId) record.toolSessionId = resumeId;
+    else delete record.toolSessionId;
     try {
       await session.start(
         this.backendFactory(provider),
-        spec.restartArgs(toolArgs(record.tool, record.args), record.toolSessionId),
+        this.launch(record, spec.restartArgs(toolArgs(record.tool, record.args), resumeId)),
       );
     } catch (error) {
       session.markLost();
@@ -177,6 +198,12 @@ export class SessionManager {
     this.log(`restarted ${session.id}`);
     this.scheduleSave();
     return session;
+  }
+
+  /** The arguments the tool runs with: the given ones plus the hooks kojo listens on. */
+  private launch(record: SessionRecord, args: string[]): string[] {
+    const paths = statePaths();
+    return launchArgs(record, args, { socket: paths.socket, runDir: paths.runDir, log: (m) => this.log(m) });
   }
 
   private backendFactory(provider: BackendProvider): BackendFactory {
@@ -208,6 +235,16 @@ export class SessionManager {
   adopt(sessions: Session[], options: { cleanOrphans: boolean }): Promise<void> {
     const providers: BackendProvider[] = this.options.tmux ? [this.options.pty, this.options.tmux] : [this.options.pty];
     return adoptSessions(providers, sessions, options, (message) => this.log(message));
+  }
+
+  /** A call from an agent's hooks; an unknown session is logged and ignored, never an error. */
+  hook(params: HookParams): HookResult {
+    const session = this.sessions.get(params.session);
+    if (!session) {
+      this.log(`hook from unknown session ${params.session} ignored`);
+      return {};
+    }
+    return session.hook(params.source, params.event);
   }
 
   // --- stop / remove ------------------------------------------------------
@@ -249,8 +286,12 @@ export class SessionManager {
   }
 
   add(record: SessionRecord): Session {
-    const session = new Session(record, this.options.emulator, TOOLS[record.tool]?.capturesSessionId ?? false);
+    const session = new Session(record, this.options.emulator, this.agentOptions);
     this.sessions.set(record.id, session);
+    session.agent.on('state', (event) => {
+      this.states.emit('state', event);
+      if (event.attention) runNotifyCommand(this.options.config.get('notify-command'), event, (m) => this.log(m));
+    });
     session.on('change', () => this.scheduleSave());
     this.options.outputLogs?.follow(session);
     session.on('exit', (info) => {

@@ -4,6 +4,8 @@ import type {
   Attachment,
   Capture,
   CaptureParams,
+  HookResult,
+  HookSource,
   SessionInfo,
   SessionStatus,
   ToolName,
@@ -14,8 +16,6 @@ import {
   LAST_OUTPUT_BYTES,
   SCROLLBACK_RING_BYTES,
   STOP_GRACE_MS,
-  YOLO_RESPONSE_DELAY_MS,
-  YOLO_TAIL_BYTES,
   disabled,
 } from '../../shared/limits.js';
 import { CLEAR_FOR_REPLAY } from '../../shared/terminal.js';
@@ -25,9 +25,10 @@ import { ScrollbackRing } from './ring.js';
 import { Attacher, type AttacherHost } from './attacher.js';
 import { FlowControl } from './flowControl.js';
 import type { EndReason } from '../../shared/attachStream.js';
-import { YoloDetector } from '../agents/yoloDetector.js';
-import { AttachmentDetector, describeAttachment, mentionsMedia } from '../agents/attachmentDetector.js';
-import { ToolSessionIdDetector } from '../agents/toolSessionIdDetector.js';
+import { describeAttachment } from '../agents/attachmentDetector.js';
+import { AgentStateMachine } from '../agents/stateMachine.js';
+import { DetectorList, type AgentOptions } from '../agents/detectorList.js';
+import type { DetectorHost } from '../agents/detector.js';
 import { ErrorCode, KojoError } from '../../shared/errors.js';
 import { captureExited } from './capture.js';
 
@@ -99,21 +100,26 @@ export class Session extends EventEmitter<SessionEvents> {
   private flushScheduled = false;
   private emulatorOpen = false;
   private finalScreen: Promise<SerializedScreen> | undefined;
-  private yolo = new YoloDetector();
-  /** Ring position of the last answered prompt: output before it is never matched again. */
-  private yoloClearedAt = 0;
-  private attachmentDetector: AttachmentDetector;
-  private idDetector: ToolSessionIdDetector | undefined;
+  /** What the agent is doing (SPEC §10), from its hooks or its screen. */
+  readonly agent: AgentStateMachine;
+  private readonly detectors: DetectorList;
   private killTimer: NodeJS.Timeout | undefined;
   private exitWaiters: Array<() => void> = [];
 
   constructor(
     readonly record: SessionRecord,
     private readonly emulator: EmulatorHost,
-    private readonly capturesSessionId: boolean,
+    agentOptions: AgentOptions,
   ) {
     super();
-    this.attachmentDetector = new AttachmentDetector(record.workDir, record.env.HOME);
+    this.agent = new AgentStateMachine(record, () => this.attachers.size);
+    // Waiters (kojo wait, send --wait) look again on every change, state changes included.
+    this.agent.on('state', () => this.emit('change'));
+    if (record.status === 'exited') {
+      this.agent.state = 'exited';
+      this.agent.since = record.exitedAt ?? record.createdAt;
+    }
+    this.detectors = new DetectorList(this.detectorHost(), agentOptions);
     if (record.lastOutput) this.ring.write(Buffer.from(record.lastOutput, 'base64'));
   }
 
@@ -137,8 +143,7 @@ export class Session extends EventEmitter<SessionEvents> {
     delete record.exitSignal;
     delete record.exitedAt;
     delete record.lost;
-    this.yolo = new YoloDetector();
-    this.attachmentDetector = new AttachmentDetector(record.workDir, record.env.HOME);
+    this.detectors.started();
     await this.watch((events) => factory(this, args, events));
   }
 
@@ -153,7 +158,6 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   private async watch(connect: (events: BackendEvents) => Backend): Promise<void> {
-    this.idDetector = this.capturesSessionId && !this.record.toolSessionId ? new ToolSessionIdDetector() : undefined;
     this.openEmulator();
     try {
       this.backend = connect({
@@ -202,63 +206,45 @@ export class Session extends EventEmitter<SessionEvents> {
     if (this.emulatorOpen) this.emulator.feed(this.id, batch, bytes);
     this.emit('output', batch, bytes);
     if (DETECTORS_OFF) return;
-    this.detect(tailOf(batch, ATTACHMENT_TAIL_BYTES));
+    this.detectors.output(tailOf(batch, ATTACHMENT_TAIL_BYTES));
   };
 
-  // --- detectors ----------------------------------------------------------
+  // --- detectors (src/daemon/agents) ---------------------------------------
 
-  /** Runs once per loop turn on the turn's last 8 KB; decodes only what a detector needs. */
-  private detect(recent: Buffer): void {
-    let decoded: string | undefined;
-    const text = (): string => (decoded ??= recent.toString('utf8'));
-    if (this.record.yoloMode) {
-      const matched = this.yolo.push(recent.subarray(-YOLO_TAIL_BYTES).toString('utf8'));
-      if (matched) this.approve(matched);
-    }
-    if (this.idDetector) {
-      const id = this.idDetector.push(text());
-      if (id) {
-        this.record.toolSessionId = id;
-        this.idDetector = undefined;
+  private detectorHost(): DetectorHost {
+    return {
+      record: this.record,
+      agent: this.agent,
+      isRunning: () => this.running,
+      recordedBytes: () => this.ring.total,
+      type: (data) => {
+        this.detectors.input();
+        if (this.running) this.backend?.write(data);
+      },
+      tail: (bytes) => this.ring.tail(bytes),
+      approved: (approval) => {
+        this.record.approvals.push(approval);
+        this.emit('approval', approval);
         this.emit('change');
-      }
-    }
-    if (mentionsMedia(recent)) {
-      const window = this.ring.tail(ATTACHMENT_TAIL_BYTES).toString('utf8');
-      for (const file of this.attachmentDetector.scan(window)) this.track(file);
-    }
-  }
-
-  private approve(matched: string): void {
-    this.yoloClearedAt = this.ring.total;
-    const approval = { time: new Date().toISOString(), matched };
-    this.record.approvals.push(approval);
-    this.emit('approval', approval);
-    this.emit('change');
-    setTimeout(() => {
-      if (this.record.yoloMode && this.running) this.backend?.write('\r');
-    }, YOLO_RESPONSE_DELAY_MS);
-  }
-
-  private track(file: string): void {
-    if (this.record.attachments.some((a) => a.path === file)) return;
-    const attachment = describeAttachment(file, new Date());
-    if (!attachment) return;
-    this.record.attachments.push(attachment);
-    this.emit('attachment', attachment);
-    this.emit('change');
+      },
+      attached: (attachment) => {
+        this.record.attachments.push(attachment);
+        this.emit('attachment', attachment);
+        this.emit('change');
+      },
+      changed: () => this.emit('change'),
+    };
   }
 
   setYolo(enabled: boolean): void {
     this.record.yoloMode = enabled;
     this.emit('change');
-    if (!enabled || !this.running) return;
-    // A prompt already on screen is answered now: look at the output since
-    // the last answered prompt (at most 4 KB).
-    this.yolo = new YoloDetector();
-    const fresh = Math.min(YOLO_TAIL_BYTES, this.ring.total - this.yoloClearedAt);
-    const matched = fresh > 0 ? this.yolo.push(this.ring.tail(fresh).toString('utf8')) : undefined;
-    if (matched) this.approve(matched);
+    this.detectors.yolo(enabled);
+  }
+
+  /** A call from the agent's own hooks (`kojo hook`). */
+  hook(source: HookSource, event: Record<string, unknown>): HookResult {
+    return this.detectors.hook(source, event);
   }
 
   /** Tracked attachments; files that vanished are dropped. */
@@ -283,6 +269,7 @@ export class Session extends EventEmitter<SessionEvents> {
     const { cols, rows, readOnly, raw } = options;
     const attacher = new Attacher(socket, readOnly, raw, cols, rows, this.attacherHost);
     this.attachers.add(attacher);
+    this.agent.seen();
     socket.once('close', () => this.detach(attacher));
     if (this.running && !readOnly) this.resize(cols, rows, attacher);
     if (raw) {
@@ -364,6 +351,7 @@ export class Session extends EventEmitter<SessionEvents> {
   /** Input for the program; an exited session refuses it (every caller: attach, send). */
   write(data: Buffer | string): void {
     if (!this.running || !this.backend) throw new KojoError(ErrorCode.SessionNotRunning, 'session not running');
+    this.detectors.input();
     this.backend.write(data);
   }
 
@@ -435,6 +423,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this.flow.release();
     for (const attacher of this.attachers) attacher.finish(this.endedHow());
     for (const resolve of this.exitWaiters.splice(0)) resolve();
+    this.detectors.exited();
     this.emit('exit', this.info());
     this.emit('change');
   }
@@ -462,6 +451,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this.record.status = 'exited';
     this.record.lost = true;
     this.record.exitedAt ??= new Date().toISOString();
+    this.agent.set('exited', this.agent.source);
     this.emit('change');
   }
 
@@ -483,6 +473,10 @@ export class Session extends EventEmitter<SessionEvents> {
       lastRows: r.lastRows,
       attachments: r.attachments,
       attached: this.attachers.size,
+      state: this.agent.state,
+      stateSince: this.agent.since,
+      stateSource: this.agent.source,
+      attention: this.agent.attention,
     };
     if (r.name !== undefined) info.name = r.name;
     if (r.exitCode !== undefined) info.exitCode = r.exitCode;
