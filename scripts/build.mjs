@@ -6,7 +6,7 @@ import path from 'node:path';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const testFiles = ['unit', 'integration', 'e2e'].flatMap((dir) =>
-  readdirSync(path.join('test', dir))
+  readdirSync(path.join('test', dir), { recursive: true })
     .filter((f) => f.endsWith('.test.ts'))
     .map((f) => path.join('test', dir, f)),
 );

@@ -1,13 +1,13 @@
-import type net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { execFileSync } from 'node:child_process';
-import { statePaths } from '../shared/paths.js';
 import { MAX_CONTROL_FRAME_BYTES, RAW_ATTACHER_QUEUE_BYTES } from '../shared/limits.js';
 import { encodeDetach, encodeInput, encodeResize } from '../shared/attachStream.js';
 import { RESET_MODES } from '../shared/terminal.js';
 import { ScreenState } from './screenState.js';
 import type { AttachResult } from '../shared/protocol.js';
 import { CliError } from './output.js';
-import { connectDaemon, tryConnect, DaemonClient } from './client.js';
+import { connectDaemon, openDaemonStream, DaemonClient } from './client.js';
+import { ConnectionLost } from './remote/sshStream.js';
 import { DetachMatcher, parseDetachKeys } from './detachKeys.js';
 
 export interface AttachOptions {
@@ -24,9 +24,9 @@ export async function attach(ref: string, options: AttachOptions): Promise<numbe
   // The daemon is started (and the version checked) by a control connection.
   const control = await connectDaemon();
   control.close();
-  const socket = await tryConnect(statePaths().socket);
-  if (!socket) throw new CliError('lost connection to the kojo daemon');
-  socket.setNoDelay(true);
+  const socket = await openDaemonStream({ autostart: false });
+  let broken: Error | undefined;
+  socket.on('error', (error) => (broken = error));
 
   const { stdin, stdout } = process;
   // Not a terminal (a file, a pipe): the recorded bytes, then live, exactly.
@@ -117,9 +117,10 @@ export async function attach(ref: string, options: AttachOptions): Promise<numbe
     if (rest.length) onOutput(rest);
     socket.on('data', onOutput);
     socket.resume();
-    socket.on('error', () => undefined);
     socket.on('close', () => {
       if (finished) return;
+      // ssh died (killed, network gone): the session is fine there; say so and restore.
+      if (broken instanceof ConnectionLost) return finish(1, `kojo: ${broken.message}`);
       void explainEnd(result.id, raw).then(({ status, notice }) => finish(status, notice));
     });
   });
@@ -167,7 +168,7 @@ async function explainEnd(id: string, raw: boolean): Promise<{ status: number; n
   }
 }
 
-function handshake(socket: net.Socket): Promise<{ result: AttachResult; rest: Buffer }> {
+function handshake(socket: Duplex): Promise<{ result: AttachResult; rest: Buffer }> {
   return new Promise((resolve, reject) => {
     let pending = Buffer.alloc(0);
     const onData = (chunk: Buffer): void => {

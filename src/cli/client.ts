@@ -1,4 +1,5 @@
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -10,6 +11,9 @@ import { DAEMON_START_TIMEOUT_MS, MAX_CONTROL_FRAME_BYTES } from '../shared/limi
 import { LineReader } from '../shared/lineReader.js';
 import type { HelloResult, Methods, MethodName } from '../shared/protocol.js';
 import { CliError, warn } from './output.js';
+import { selectedHost } from './remote/transport.js';
+import { openSshStream } from './remote/sshTransport.js';
+import { checkRemoteVersion } from './remote/version.js';
 
 /** Connections still open; main closes them when a command ends, however it ends. */
 const openClients = new Set<DaemonClient>();
@@ -27,7 +31,7 @@ export class DaemonClient {
   onNotification: NotificationHandler | undefined;
   onClose: (() => void) | undefined;
 
-  constructor(readonly socket: net.Socket) {
+  constructor(readonly socket: Duplex) {
     openClients.add(this);
     this.rpc = new JSONRPCClient((request: JSONRPCRequest) => {
       socket.write(JSON.stringify(request) + '\n');
@@ -41,10 +45,11 @@ export class DaemonClient {
         else this.rpc.receive(message);
       }
     });
-    const lost = (): void => {
+    const lost = (error?: Error): void => {
       if (this.closed) return;
       this.closed = true;
-      this.rpc.rejectAllPendingRequests('lost connection to the kojo daemon');
+      // A remote connection's error already says what went wrong, naming the host.
+      this.rpc.rejectAllPendingRequests(error instanceof CliError ? error.message : 'lost connection to the kojo daemon');
       this.onClose?.();
     };
     socket.on('close', lost);
@@ -68,6 +73,22 @@ export class DaemonClient {
 
 /** Connects to the daemon, starting it first when none answers. */
 export async function connectDaemon(options: { autostart?: boolean } = {}): Promise<DaemonClient> {
+  const remote = selectedHost();
+  const client = new DaemonClient(await openDaemonStream(options));
+  const hello = await client.call('daemon.hello', {});
+  if (remote) checkRemoteVersion(hello, remote);
+  else checkDaemonVersion(hello);
+  return client;
+}
+
+/** One connection to the daemon: this machine's socket, or an ssh channel to --host's. */
+export async function openDaemonStream(options: { autostart?: boolean } = {}): Promise<Duplex> {
+  const remote = selectedHost();
+  return remote ? openSshStream(remote, options) : openLocalStream(options);
+}
+
+/** This machine's daemon socket, starting the daemon first when none answers. */
+export async function openLocalStream(options: { autostart?: boolean } = {}): Promise<net.Socket> {
   const paths = statePaths();
   const problem = socketPathProblem(paths);
   if (problem) throw new CliError(problem);
@@ -77,10 +98,7 @@ export async function connectDaemon(options: { autostart?: boolean } = {}): Prom
     startDaemon(paths);
     socket = await waitForDaemon(paths.socket);
   }
-  const client = new DaemonClient(socket);
-  const hello = await client.call('daemon.hello', {});
-  checkDaemonVersion(hello);
-  return client;
+  return socket;
 }
 
 export function checkDaemonVersion(hello: HelloResult): void {

@@ -12,6 +12,8 @@ import { register as registerAttachments } from './commands/attachments.js';
 import { register as registerTools } from './commands/tools.js';
 import { register as registerConfig } from './commands/config.js';
 import { register as registerDaemon } from './commands/daemon.js';
+import { register as registerSystem } from './commands/system.js';
+import { selectHost } from './remote/transport.js';
 
 const USAGE_ERROR = 2;
 
@@ -23,7 +25,9 @@ function buildProgram(): Command {
     .configureOutput({
       outputError: (message, write) => write(`kojo: ${message.replace(/^error: /, '')}`),
     })
-    .exitOverride();
+    .exitOverride()
+    .option('--host <url>', 'the daemon on another machine, through ssh: ssh://[user@]host[:port][/state-dir] (or KOJO_HOST)')
+    .hook('preAction', (command) => selectHost(command.opts<{ host?: string }>().host));
   for (const register of [
     registerNew,
     registerLs,
@@ -35,6 +39,7 @@ function buildProgram(): Command {
     registerTools,
     registerConfig,
     registerDaemon,
+    registerSystem,
   ]) {
     register(program);
   }

@@ -10,7 +10,12 @@ import { execa } from 'execa';
 import { PtyBackend } from '../../src/daemon/backends/pty.js';
 import { ModeTracker } from '../../src/shared/modeTracker.js';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The checkout: the nearest directory up from this (bundled) test file that holds package.json. */
+export const ROOT = ((): string => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+})();
 export const KOJO_BIN = path.join(ROOT, 'bin/kojo');
 export const FIXTURE_BIN = path.join(ROOT, 'test/fixtures/bin');
 
