@@ -49,7 +49,9 @@ export class DaemonClient {
       if (this.closed) return;
       this.closed = true;
       // A remote connection's error already says what went wrong, naming the host.
-      this.rpc.rejectAllPendingRequests(error instanceof CliError ? error.message : 'lost connection to the kojo daemon');
+      this.rpc.rejectAllPendingRequests(
+        error instanceof CliError ? error.message : 'lost connection to the kojo daemon',
+      );
       this.onClose?.();
     };
     socket.on('close', lost);

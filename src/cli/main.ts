@@ -26,7 +26,10 @@ function buildProgram(): Command {
       outputError: (message, write) => write(`kojo: ${message.replace(/^error: /, '')}`),
     })
     .exitOverride()
-    .option('--host <url>', 'the daemon on another machine, through ssh: ssh://[user@]host[:port][/state-dir] (or KOJO_HOST)')
+    .option(
+      '--host <url>',
+      'the daemon on another machine, through ssh: ssh://[user@]host[:port][/state-dir] (or KOJO_HOST)',
+    )
     .hook('preAction', (command) => selectHost(command.opts<{ host?: string }>().host));
   for (const register of [
     registerNew,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import net from 'node:net';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { after } from 'node:test';
-import { alive, waitFor } from './kojo.js';
+import { alive, waitFor, KOJO_BIN, type Sandbox } from './kojo.js';
 
 export const SSHD = '/usr/sbin/sshd';
 
@@ -111,11 +111,19 @@ export async function startSshd(): Promise<TestSshd> {
     ].join('\n'),
   );
 
-  const child: ChildProcess = spawn(SSHD, ['-D', '-f', sshdConfig, '-p', String(port), '-E', path.join(dir, 'sshd.log')], {
-    stdio: 'ignore',
-  });
+  const child: ChildProcess = spawn(
+    SSHD,
+    ['-D', '-f', sshdConfig, '-p', String(port), '-E', path.join(dir, 'sshd.log')],
+    {
+      stdio: 'ignore',
+    },
+  );
   const pid = child.pid!;
-  await waitFor(() => banner(port), 15_000, () => `sshd on port ${port} (${fs.readFileSync(path.join(dir, 'sshd.log'), 'utf8')})`);
+  await waitFor(
+    () => banner(port),
+    15_000,
+    () => `sshd on port ${port} (${fs.readFileSync(path.join(dir, 'sshd.log'), 'utf8')})`,
+  );
 
   const stop = async (): Promise<void> => {
     if (alive(pid)) {
@@ -131,16 +139,14 @@ export async function startSshd(): Promise<TestSshd> {
     configFile,
     hosts: { ok: 'box', badKey: 'badkey', refused: 'nobody' },
     closeMasters(localHome: string) {
-      const controlPath = path.join(localHome, 'run', 'ssh-%C');
-      for (const host of ['box', 'badkey', 'nobody']) {
-        try {
-          execFileSync('ssh', ['-F', configFile, '-o', `ControlPath=${controlPath}`, '-O', 'exit', host], {
-            stdio: 'ignore',
-            timeout: 10_000,
-          });
-        } catch {
-          // No master for that host: nothing to end.
-        }
+      const runDir = path.join(localHome, 'run');
+      const sockets = fs.existsSync(runDir) ? fs.readdirSync(runDir).filter((f) => f.startsWith('ssh-')) : [];
+      for (const socket of sockets) {
+        // A literal ControlPath names the master whatever its host was.
+        execFileSync('ssh', ['-o', `ControlPath=${path.join(runDir, socket)}`, '-O', 'exit', 'kojo-test-box'], {
+          stdio: 'ignore',
+          timeout: 10_000,
+        });
       }
     },
     stop,
@@ -152,4 +158,25 @@ export async function testSshd(): Promise<TestSshd> {
   const sshd = await startSshd();
   after(() => sshd.stop());
   return sshd;
+}
+
+/**
+ * A laptop (the local state dir, where `kojo --host` runs) and a box (the
+ * remote daemon's state dir, reached through sshd), both on this machine.
+ * `host` is the URL that reaches the box.
+ */
+export async function laptopAndBox(
+  sshd: TestSshd,
+  make: () => Promise<Sandbox>,
+): Promise<{ laptop: Sandbox; box: Sandbox; host: string }> {
+  const box = await make();
+  const laptop = await make();
+  Object.assign(laptop.env, { KOJO_SSH_OPTS: sshd.sshOpts, KOJO_REMOTE_COMMAND: KOJO_BIN });
+  const cleanup = laptop.cleanup;
+  laptop.cleanup = async () => {
+    // Shared ssh connections outlive the command by design; end them with the test.
+    sshd.closeMasters(laptop.home);
+    await cleanup();
+  };
+  return { laptop, box, host: `ssh://${sshd.hosts.ok}${box.home}` };
 }

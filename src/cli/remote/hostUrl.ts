@@ -17,7 +17,8 @@ const URL_PATTERN = /^ssh:\/\/(?:([^@/]+)@)?(\[[0-9A-Fa-f:.]+\]|[^/:@[\]]+)(?::(
 
 /** Parses `--host` / KOJO_HOST; anything that is not a plain ssh URL is refused, never handed to ssh. */
 export function parseHostUrl(url: string): RemoteHost {
-  const bad = (why: string): CliError => new CliError(`bad host URL ${JSON.stringify(url)}: ${why} (expected ${FORM})`, 2);
+  const bad = (why: string): CliError =>
+    new CliError(`bad host URL ${JSON.stringify(url)}: ${why} (expected ${FORM})`, 2);
   if (!url.startsWith('ssh://')) throw bad('only ssh:// is supported');
   const match = URL_PATTERN.exec(url);
   if (!match) throw bad('malformed');

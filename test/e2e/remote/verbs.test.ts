@@ -4,31 +4,23 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { KOJO_BIN, ROOT, sandboxes, waitFor, type Sandbox } from '../../helpers/kojo.js';
-import { testSshd, type TestSshd } from '../../helpers/sshd.js';
+import { ROOT, sandboxes, waitFor } from '../../helpers/kojo.js';
+import { laptopAndBox as pairUp, testSshd, type TestSshd } from '../../helpers/sshd.js';
 
 const sshd: TestSshd = await testSshd();
 const make = sandboxes();
 
-/** A laptop (local state dir) and a box (the remote daemon's state dir), on this machine. */
-async function laptopAndBox(): Promise<{ laptop: Sandbox; box: Sandbox; host: string }> {
-  const box = await make();
-  const laptop = await make();
-  Object.assign(laptop.env, { KOJO_SSH_OPTS: sshd.sshOpts, KOJO_REMOTE_COMMAND: KOJO_BIN });
-  const home = laptop.home;
-  // Shared ssh connections outlive the command by design; end them with the test.
-  const cleanup = laptop.cleanup;
-  laptop.cleanup = async () => {
-    sshd.closeMasters(home);
-    await cleanup();
-  };
-  return { laptop, box, host: `ssh://${sshd.hosts.ok}${box.home}` };
-}
+const laptopAndBox = () => pairUp(sshd, make);
+/** Each ssh command pays for a login shell there (this machine's .bashrc is slow under load): wait long. */
+const SSH_WAIT = 90_000;
 
 test('new, ls, ls --json, stop and rm run on the remote daemon, which autostarts there', async () => {
   const { laptop, box, host } = await laptopAndBox();
   assert.equal(await box.daemonPid(), undefined);
-  const created = await laptop.run(['--host', host, 'new', 'exec', '--name', 'far', '--cwd', box.dir, '--', 'sleep', '600']);
+  const created = await laptop.run(
+    ['--host', host, 'new', 'exec', '--name', 'far', '--cwd', box.dir, '--', 'sleep', '600'],
+    { timeout: SSH_WAIT },
+  );
   assert.equal(created.exitCode, 0, created.stderr);
   const id = created.stdout.trim();
   assert.match(id, /^s_/);
@@ -37,21 +29,21 @@ test('new, ls, ls --json, stop and rm run on the remote daemon, which autostarts
   assert.equal(await laptop.daemonPid(), undefined);
 
   // KOJO_HOST does what --host does.
-  const listed = await laptop.run(['ls'], { env: { KOJO_HOST: host } });
+  const listed = await laptop.run(['ls'], { env: { KOJO_HOST: host }, timeout: SSH_WAIT });
   assert.equal(listed.exitCode, 0, listed.stderr);
   assert.match(listed.stdout, /far/);
   const local = await box.run(['ls', '--json']);
-  const remote = await laptop.run(['--host', host, 'ls', '--json']);
+  const remote = await laptop.run(['--host', host, 'ls', '--json'], { timeout: SSH_WAIT });
   assert.equal(remote.exitCode, 0, remote.stderr);
   const remoteList = JSON.parse(remote.stdout) as { id: string; name: string; status: string; workDir: string }[];
   assert.deepEqual(remoteList, JSON.parse(local.stdout));
   assert.equal(remoteList[0]!.id, id);
   assert.equal(remoteList[0]!.workDir, box.dir);
 
-  const stopped = await laptop.run(['--host', host, 'stop', 'far']);
+  const stopped = await laptop.run(['--host', host, 'stop', 'far'], { timeout: SSH_WAIT });
   assert.equal(stopped.exitCode, 0, stopped.stderr);
   await waitFor(async () => (await box.run(['ls', '--json'])).stdout.includes('"exited"'), 15_000, 'session to stop');
-  const removed = await laptop.run(['--host', host, 'rm', 'far']);
+  const removed = await laptop.run(['--host', host, 'rm', 'far'], { timeout: SSH_WAIT });
   assert.equal(removed.exitCode, 0, removed.stderr);
   assert.deepEqual(JSON.parse((await box.run(['ls', '--json'])).stdout), []);
 });
@@ -59,7 +51,7 @@ test('new, ls, ls --json, stop and rm run on the remote daemon, which autostarts
 test('a daemon speaking another protocol is refused, naming the host and both versions', async () => {
   const { laptop, host } = await laptopAndBox();
   const old = path.join(ROOT, 'test/fixtures/remote/old-kojo');
-  const result = await laptop.run(['--host', host, 'ls'], { env: { KOJO_REMOTE_COMMAND: old } });
+  const result = await laptop.run(['--host', host, 'ls'], { env: { KOJO_REMOTE_COMMAND: old }, timeout: SSH_WAIT });
   assert.equal(result.exitCode, 1);
   const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   assert.equal(
@@ -71,7 +63,11 @@ test('a daemon speaking another protocol is refused, naming the host and both ve
 test('ssh failures become one line naming the host, within the timeout', async () => {
   const { laptop, box } = await laptopAndBox();
   const cases: [string, Record<string, string>, RegExp][] = [
-    [`ssh://${sshd.hosts.badKey}${box.home}`, {}, /^kojo: badkey: ssh refused the login \(ssh: .*Permission denied.*\)$/],
+    [
+      `ssh://${sshd.hosts.badKey}${box.home}`,
+      {},
+      /^kojo: badkey: ssh refused the login \(ssh: .*Permission denied.*\)$/,
+    ],
     [`ssh://${sshd.hosts.refused}`, {}, /^kojo: nobody: connection refused \(ssh: .*Connection refused\)$/],
     ['ssh://no-such-host.invalid', {}, /^kojo: no-such-host\.invalid: unknown host \(ssh: Could not resolve hostname/],
     [
@@ -81,7 +77,7 @@ test('ssh failures become one line naming the host, within the timeout', async (
     ],
   ];
   for (const [host, env, expected] of cases) {
-    const result = await laptop.run(['--host', host, 'ls'], { env, timeout: 25_000 });
+    const result = await laptop.run(['--host', host, 'ls'], { env, timeout: SSH_WAIT });
     assert.equal(result.exitCode, 1, `${host}: ${result.stderr}`);
     assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
     assert.match(result.stderr.trim(), expected);
