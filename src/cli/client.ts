@@ -39,7 +39,18 @@ export class DaemonClient {
     const lines = new LineReader(64 * MAX_CONTROL_FRAME_BYTES);
     socket.on('data', (chunk: Buffer) => {
       for (const line of lines.push(chunk)) {
-        const message = JSON.parse(line) as JSONRPCResponse & { method?: string; params?: unknown };
+        let message: JSONRPCResponse & { method?: string; params?: unknown };
+        try {
+          message = JSON.parse(line) as typeof message;
+        } catch {
+          // Over ssh, typically a shell start-up file there printing to stdout.
+          socket.destroy(
+            new CliError(
+              `not the daemon speaking: ${JSON.stringify(line.slice(0, 60))} (over ssh: does a shell start-up file there print?)`,
+            ),
+          );
+          return;
+        }
         if (message.method !== undefined && message.id === undefined)
           this.onNotification?.(message.method, message.params);
         else this.rpc.receive(message);

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, sandboxes, waitFor } from '../../helpers/kojo.js';
+import { KOJO_BIN, ROOT, sandboxes, waitFor } from '../../helpers/kojo.js';
 import { laptopAndBox as pairUp, testSshd, type TestSshd } from '../../helpers/sshd.js';
 
 const sshd: TestSshd = await testSshd();
@@ -74,6 +74,11 @@ test('ssh failures become one line naming the host, within the timeout', async (
       `ssh://${sshd.hosts.ok}${box.home}`,
       { KOJO_REMOTE_COMMAND: '/nonexistent/kojo' },
       /^kojo: box: kojo is not installed there \(ssh: command not found\); if it is, set KOJO_REMOTE_COMMAND/,
+    ],
+    [
+      `ssh://${sshd.hosts.ok}${box.home}`,
+      { KOJO_REMOTE_COMMAND: 'echo Welcome to box; cat #' }, // a chatty .bashrc, then silence
+      /^kojo: not the daemon speaking: "Welcome to box" \(over ssh: does a shell start-up file there print\?\)$/,
     ],
   ];
   for (const [host, env, expected] of cases) {
