@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { KOJO_BIN, ROOT, sandboxes, waitFor } from '../../helpers/kojo.js';
+import { ROOT, sandboxes, waitFor } from '../../helpers/kojo.js';
 import { laptopAndBox as pairUp, testSshd, type TestSshd } from '../../helpers/sshd.js';
 
 const sshd: TestSshd = await testSshd();
