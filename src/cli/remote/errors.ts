@@ -8,7 +8,10 @@ const NOT_EXECUTABLE = 126;
 
 const CAUSES: { pattern: RegExp; cause: string }[] = [
   { pattern: /Could not resolve hostname|Name or service not known|nodename nor servname/i, cause: 'unknown host' },
-  { pattern: /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/i, cause: 'host key not trusted' },
+  {
+    pattern: /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/i,
+    cause: 'host key not trusted (check and accept it once with a plain ssh)',
+  },
   { pattern: /Permission denied|Too many authentication failures/i, cause: 'ssh refused the login' },
   { pattern: /Connection refused/i, cause: 'connection refused' },
   { pattern: /timed out|Connection timed out/i, cause: 'connection timed out' },
