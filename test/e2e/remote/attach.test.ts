@@ -16,7 +16,10 @@ const make = sandboxes();
 const SSH_WAIT = 90_000;
 
 async function attachedCount(b: Sandbox, id: string): Promise<number> {
-  const list = JSON.parse((await b.run(['ls', '--json'])).stdout) as Array<{ id: string; attached: number }>;
+  const list = JSON.parse((await b.run(['ls', '--json'], { timeout: SSH_WAIT })).stdout) as Array<{
+    id: string;
+    attached: number;
+  }>;
   return list.find((s) => s.id === id)?.attached ?? -1;
 }
 
@@ -69,8 +72,10 @@ function sshChildren(shellPid: number): number[] {
 test('attach over ssh in a real terminal: replay, input, resize, Ctrl-\\ detaches and restores the terminal', async () => {
   const { laptop, box, host } = await laptopAndBox(sshd, make);
   const loop = 'echo first-line; while read -r line; do echo "got:$line size=$(stty size)"; done';
-  const id = (await box.run(['new', 'exec', '--direct', '--', 'bash', '-c', loop])).stdout.trim();
-  await box.run(['ls']); // first-line is in the ring before anyone attaches
+  const id = (
+    await box.run(['new', 'exec', '--direct', '--', 'bash', '-c', loop], { timeout: SSH_WAIT })
+  ).stdout.trim();
+  await box.run(['ls'], { timeout: SSH_WAIT }); // first-line is in the ring before anyone attaches
   const term = laptop.shellPty(`stty -g; KOJO_HOST=${host} "$KOJO" attach ${id}; echo "status=$?"; stty -g`);
   await term.waitForText('first-line', SSH_WAIT);
   term.write('hello kojo\r');
@@ -96,7 +101,9 @@ test('attach over ssh in a real terminal: replay, input, resize, Ctrl-\\ detache
 
 test('one attacher here and one over ssh receive identical bytes', async () => {
   const { laptop, box, host } = await laptopAndBox(sshd, make);
-  const id = (await box.run(['new', 'exec', '--', 'bash', '-c', `${WAIT_FOR_GO}; seq 1 200000`])).stdout.trim();
+  const id = (
+    await box.run(['new', 'exec', '--', 'bash', '-c', `${WAIT_FOR_GO}; seq 1 200000`], { timeout: SSH_WAIT })
+  ).stdout.trim();
   const here = rawAttach(box, id, path.join(box.dir, 'here.out'));
   const far = rawAttach(laptop, id, path.join(laptop.dir, 'far.out'), { KOJO_HOST: host });
   await waitFor(async () => (await attachedCount(box, id)) === 2, SSH_WAIT, 'two attachers');
@@ -114,7 +121,7 @@ test('one attacher here and one over ssh receive identical bytes', async () => {
 test('ssh killed during attach: the terminal is restored, exit 1 naming the host, the session runs on', async () => {
   const { laptop, box, host } = await laptopAndBox(sshd, make);
   const id = (
-    await box.run(['new', 'exec', '--', 'bash', '-c', 'while read -r l; do echo "got:$l"; done'])
+    await box.run(['new', 'exec', '--', 'bash', '-c', 'while read -r l; do echo "got:$l"; done'], { timeout: SSH_WAIT })
   ).stdout.trim();
   const term = laptop.shellPty(`stty -g; KOJO_HOST=${host} "$KOJO" attach ${id}; echo "status=$?"; stty -g`);
   await waitFor(async () => (await attachedCount(box, id)) === 1, SSH_WAIT, 'attach');
@@ -128,7 +135,10 @@ test('ssh killed during attach: the terminal is restored, exit 1 naming the host
   assert.match(term.text, /kojo: connection to box lost\r?\n/);
   const [before, after] = sttyBeforeAfter(term);
   assert.equal(before, after, 'terminal settings restored');
-  const list = JSON.parse((await box.run(['ls', '--json'])).stdout) as { id: string; status: string }[];
+  const list = JSON.parse((await box.run(['ls', '--json'], { timeout: SSH_WAIT })).stdout) as {
+    id: string;
+    status: string;
+  }[];
   assert.equal(list.find((s) => s.id === id)?.status, 'running');
   // And it can be attached again, over ssh, with what it printed.
   const again = laptop.attachPty(['--host', host, 'attach', id]);
@@ -142,13 +152,15 @@ test('a 5 MB binary stream arrives byte for byte through attach > file over ssh'
   const data = randomBytes(5 * 1024 * 1024);
   fs.writeFileSync(path.join(box.dir, 'data.bin'), data);
   const script = `stty raw -opost -echo; ${WAIT_FOR_GO}; cat data.bin; sleep 600`;
-  const id = (await box.run(['new', 'exec', '--direct', '--', 'bash', '-c', script])).stdout.trim();
+  const id = (
+    await box.run(['new', 'exec', '--direct', '--', 'bash', '-c', script], { timeout: SSH_WAIT })
+  ).stdout.trim();
   const out = path.join(laptop.dir, 'out.bin');
   const attacher = rawAttach(laptop, id, out, { KOJO_HOST: host });
   await waitFor(async () => (await attachedCount(box, id)) === 1, SSH_WAIT, 'attach over ssh');
   fs.writeFileSync(path.join(box.dir, 'go'), '');
   await waitFor(() => fs.statSync(out).size >= data.length, SSH_WAIT, 'all bytes');
-  await box.run(['stop', id]);
+  await box.run(['stop', id], { timeout: SSH_WAIT });
   const result = await attacher;
   assert.equal(result.exitCode, 143, result.stderr);
   assert.ok(fs.readFileSync(out).equals(data), 'byte-exact');

@@ -32,7 +32,7 @@ test('new, ls, ls --json, stop and rm run on the remote daemon, which autostarts
   const listed = await laptop.run(['ls'], { env: { KOJO_HOST: host }, timeout: SSH_WAIT });
   assert.equal(listed.exitCode, 0, listed.stderr);
   assert.match(listed.stdout, /far/);
-  const local = await box.run(['ls', '--json']);
+  const local = await box.run(['ls', '--json'], { timeout: SSH_WAIT });
   const remote = await laptop.run(['--host', host, 'ls', '--json'], { timeout: SSH_WAIT });
   assert.equal(remote.exitCode, 0, remote.stderr);
   const remoteList = JSON.parse(remote.stdout) as { id: string; name: string; status: string; workDir: string }[];
@@ -42,10 +42,14 @@ test('new, ls, ls --json, stop and rm run on the remote daemon, which autostarts
 
   const stopped = await laptop.run(['--host', host, 'stop', 'far'], { timeout: SSH_WAIT });
   assert.equal(stopped.exitCode, 0, stopped.stderr);
-  await waitFor(async () => (await box.run(['ls', '--json'])).stdout.includes('"exited"'), 15_000, 'session to stop');
+  await waitFor(
+    async () => (await box.run(['ls', '--json'], { timeout: SSH_WAIT })).stdout.includes('"exited"'),
+    15_000,
+    'session to stop',
+  );
   const removed = await laptop.run(['--host', host, 'rm', 'far'], { timeout: SSH_WAIT });
   assert.equal(removed.exitCode, 0, removed.stderr);
-  assert.deepEqual(JSON.parse((await box.run(['ls', '--json'])).stdout), []);
+  assert.deepEqual(JSON.parse((await box.run(['ls', '--json'], { timeout: SSH_WAIT })).stdout), []);
 });
 
 test('a daemon speaking another protocol is refused, naming the host and both versions', async () => {
