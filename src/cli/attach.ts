@@ -1,9 +1,10 @@
-import { statePaths } from '../shared/paths.js';
+import type { Duplex } from 'node:stream';
 import { OutputDecoder, encodeDetach, encodeInput, encodeResize, type EndReason } from '../shared/attachStream.js';
 import { RESET_MODES } from '../shared/terminal.js';
 import { ScreenState } from './screenState.js';
 import { CliError } from './output.js';
-import { connectDaemon, tryConnect } from './client.js';
+import { connectDaemon, openDaemonStream } from './client.js';
+import { ConnectionLost } from './remote/sshStream.js';
 import { DetachMatcher, parseDetachKeys } from './detachKeys.js';
 import { handshake } from './attach/handshake.js';
 import { describeKeys, stty, sttySettings } from './attach/terminal.js';
@@ -31,9 +32,9 @@ export async function attach(ref: string, options: AttachOptions): Promise<numbe
   } finally {
     control.close();
   }
-  const socket = await tryConnect(statePaths().socket);
-  if (!socket) throw new CliError('lost connection to the kojo daemon');
-  socket.setNoDelay(true);
+  const socket: Duplex = await openDaemonStream({ autostart: false });
+  let broken: Error | undefined;
+  socket.on('error', (error) => (broken = error));
 
   const { stdin, stdout } = process;
   // Not a terminal (a file, a pipe): the recorded bytes, then live, exactly.
@@ -153,8 +154,9 @@ export async function attach(ref: string, options: AttachOptions): Promise<numbe
     if (rest.length) onData(rest);
     socket.on('data', onData);
     socket.resume();
-    socket.on('error', () => undefined);
     socket.on('close', () => {
+      // ssh died (killed, network gone): the session is fine there; say so and restore.
+      if (!end && broken instanceof ConnectionLost) return finish(1, `kojo: ${broken.message}`);
       const { status, notice } = endNotice(result.id, end);
       finish(status, notice);
     });

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -12,6 +13,9 @@ import { openLogNoFollow, stateDirProblem } from '../shared/stateDir.js';
 import type { HelloResult, Methods, MethodName } from '../shared/protocol.js';
 import { CliError, exitStatusFor, warn } from './output.js';
 import { attempt } from '../shared/systemError.js';
+import { selectedHost } from './remote/transport.js';
+import { openSshStream } from './remote/sshTransport.js';
+import { checkRemoteVersion } from './remote/version.js';
 
 /** Connections still open; main closes them when a command ends, however it ends. */
 const openClients = new Set<DaemonClient>();
@@ -31,7 +35,7 @@ export class DaemonClient {
   /** The daemon's hello, once connectDaemon has checked it. */
   hello: HelloResult | undefined;
 
-  constructor(readonly socket: net.Socket) {
+  constructor(readonly socket: Duplex) {
     openClients.add(this);
     this.rpc = new JSONRPCClient((request: JSONRPCRequest) => {
       const line = JSON.stringify(request) + '\n';
@@ -42,17 +46,31 @@ export class DaemonClient {
     const lines = new LineReader(64 * MAX_CONTROL_FRAME_BYTES);
     socket.on('data', (chunk: Buffer) => {
       for (const line of lines.push(chunk)) {
-        const message = JSON.parse(line) as JSONRPCResponse & { method?: string; params?: unknown };
+        let message: JSONRPCResponse & { method?: string; params?: unknown };
+        try {
+          message = JSON.parse(line) as typeof message;
+        } catch {
+          // Over ssh, typically a shell start-up file there printing to stdout.
+          socket.destroy(
+            new CliError(
+              `not the daemon speaking: ${JSON.stringify(line.slice(0, 60))} (over ssh: does a shell start-up file there print?)`,
+            ),
+          );
+          return;
+        }
         if (message.method !== undefined && message.id === undefined)
           this.onNotification?.(message.method, message.params);
         else if (message.id === null && message.error) this.rpc.rejectAllPendingRequests(message.error.message);
         else this.rpc.receive(message);
       }
     });
-    const lost = (): void => {
+    const lost = (error?: Error): void => {
       if (this.closed) return;
       this.closed = true;
-      this.rpc.rejectAllPendingRequests('lost connection to the kojo daemon');
+      // A remote connection's error already says what went wrong, naming the host.
+      this.rpc.rejectAllPendingRequests(
+        error instanceof CliError ? error.message : 'lost connection to the kojo daemon',
+      );
       this.onClose?.();
     };
     socket.on('close', lost);
@@ -76,16 +94,15 @@ export class DaemonClient {
 
 /** Connects to the daemon, starting it first when none answers. */
 export async function connectDaemon(options: { autostart?: boolean } = {}): Promise<DaemonClient> {
-  const paths = statePaths();
-  const problem = socketPathProblem(paths) ?? stateDirProblem(paths);
-  if (problem) throw new CliError(problem);
-  let socket = await tryConnect(paths.socket);
-  let exited: (() => boolean) | undefined;
-  if (!socket) {
-    if (options.autostart === false) throw new CliError('the kojo daemon is not running');
-    exited = startDaemon(paths);
-    socket = await waitForDaemon(paths.socket, exited);
+  const remote = selectedHost();
+  if (remote) {
+    const client = new DaemonClient(await openSshStream(remote, options));
+    const hello = await client.call('daemon.hello', {});
+    checkRemoteVersion(hello, remote);
+    client.hello = hello;
+    return client;
   }
+  const { socket, exited } = await openLocal(options);
   const client = new DaemonClient(socket);
   const hello = await client.call('daemon.hello', {}).catch(async (error: unknown) => {
     // A daemon we started may listen and still give up while starting.
@@ -95,6 +112,28 @@ export async function connectDaemon(options: { autostart?: boolean } = {}): Prom
   checkDaemonVersion(hello);
   client.hello = hello;
   return client;
+}
+
+/** One connection to the daemon: this machine's socket, or an ssh channel to --host's. */
+export async function openDaemonStream(options: { autostart?: boolean } = {}): Promise<Duplex> {
+  const remote = selectedHost();
+  return remote ? openSshStream(remote, options) : (await openLocal(options)).socket;
+}
+
+/** This machine's daemon socket, starting the daemon first when none answers. */
+export async function openLocalStream(options: { autostart?: boolean } = {}): Promise<net.Socket> {
+  return (await openLocal(options)).socket;
+}
+
+async function openLocal(options: { autostart?: boolean }): Promise<{ socket: net.Socket; exited?: () => boolean }> {
+  const paths = statePaths();
+  const problem = socketPathProblem(paths) ?? stateDirProblem(paths);
+  if (problem) throw new CliError(problem);
+  const socket = await tryConnect(paths.socket);
+  if (socket) return { socket };
+  if (options.autostart === false) throw new CliError('the kojo daemon is not running');
+  const exited = startDaemon(paths);
+  return { socket: await waitForDaemon(paths.socket, exited), exited };
 }
 
 export function checkDaemonVersion(hello: HelloResult): void {

@@ -21,6 +21,8 @@ import { register as registerCompletion } from './commands/completion.js';
 import { register as registerInstall } from './commands/install.js';
 import { register as registerHook } from './commands/hook.js';
 import { register as registerEvents } from './commands/events.js';
+import { register as registerSystem } from './commands/system.js';
+import { selectHost } from './remote/transport.js';
 
 
 function buildProgram(): Command {
@@ -31,7 +33,12 @@ function buildProgram(): Command {
     .configureOutput({
       outputError: (message, write) => write(`kojo: ${message.replace(/^error: /, '')}`),
     })
-    .exitOverride();
+    .exitOverride()
+    .option(
+      '--host <url>',
+      'the daemon on another machine, through ssh: ssh://[user@]host[:port][/state-dir] (or KOJO_HOST)',
+    )
+    .hook('preAction', (command) => selectHost(command.opts<{ host?: string }>().host));
   for (const register of [
     registerNew,
     registerLs,
@@ -51,6 +58,7 @@ function buildProgram(): Command {
     registerInstall,
     registerHook,
     registerEvents,
+    registerSystem,
   ]) {
     register(program);
   }

@@ -1,4 +1,4 @@
-import type net from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { JSONRPCRequest } from 'json-rpc-2.0';
 import { MAX_CONTROL_FRAME_BYTES } from '../../shared/limits.js';
 import { LineReader } from '../../shared/lineReader.js';
@@ -12,7 +12,7 @@ type Attach = Methods['session.attach'];
  * what follows it on the socket is the attach stream (`rest` is its start).
  */
 export function handshake(
-  socket: net.Socket,
+  socket: Duplex,
   params: Attach['params'],
 ): Promise<{ result: Attach['result']; rest: Buffer }> {
   const request: JSONRPCRequest = { jsonrpc: '2.0', id: 1, method: 'session.attach', params };
