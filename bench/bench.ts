@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   };
   const only = process.env.BENCH_ONLY?.split(',');
   try {
-    for (const [name, part] of Object.entries(parts)) if (!only || only.includes(name)) await part();
+    for (const [name, part] of Object.entries(parts)) {
+      if (only && !only.includes(name)) continue;
+      await part().catch((error: Error) => console.log(`${name} failed: ${error.message.split('\n')[0]}`));
+    }
     console.log(`\nload average at end ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`);
   } finally {
     await cleanupAll();

@@ -25,9 +25,11 @@ async function kojoAt(direct: boolean): Promise<void> {
   const kojo = kojoHome(direct ? 'memory-direct' : 'memory-tmux');
   const daemon = await kojo.daemonPid();
   const empty = usage([daemon]);
-  await spawnMany(SESSIONS, (i) =>
-    kojo.run(['new', ...(direct ? ['--direct'] : []), '--name', `m${i}`, 'exec', '--', ...PROGRAM.split(' ')]),
-  );
+  const create = (i: number): Promise<string> =>
+    kojo.run(['new', ...(direct ? ['--direct'] : []), '--name', `m${i}`, 'exec', '--', ...PROGRAM.split(' ')]);
+  // The first alone: concurrent first sessions race to start kojo's tmux server.
+  await create(0);
+  await spawnMany(SESSIONS - 1, (i) => create(i + 1));
   await sleep(3000);
   const tmuxServer = direct ? undefined : await kojo.tmuxServerPid();
   const added = usage(kojoAdded(daemon, tmuxServer, PROGRAM));

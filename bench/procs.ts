@@ -77,11 +77,15 @@ export function usage(pids: number[]): Usage {
 /**
  * Every process kojo adds: the daemon and its descendants, plus the
  * descendants of kojo's private tmux server; not the tmux server itself and
- * not the session programs (matched by their exact command line).
+ * not the session programs (matched by their command line, with or
+ * without a path).
  */
 export function kojoAdded(daemonPid: number, tmuxServerPid: number | undefined, program: string): number[] {
   const roots = tmuxServerPid ? [daemonPid, tmuxServerPid] : [daemonPid];
   const all = new Set([daemonPid, ...descendants(roots)]);
   if (tmuxServerPid) all.delete(tmuxServerPid);
-  return [...all].filter((pid) => commandLine(pid) !== program);
+  return [...all].filter((pid) => {
+    const command = commandLine(pid);
+    return command !== program && !command.endsWith(`/${program}`);
+  });
 }
