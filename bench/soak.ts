@@ -4,7 +4,8 @@
 // never forces a GC, and prints the least-squares slope after warm-up.
 import fs from 'node:fs';
 import os from 'node:os';
-import { KOJO, cleanupAll, kojoHome, sleep } from './common.js';
+import { KOJO, cleanupAll, kojoHome, scratchPath, sleep } from './common.js';
+import { heapCensus, printGrowth, type HeapCensus } from './heapDiff.js';
 import { rssMiB } from './procs.js';
 import { Terminal } from './terminal.js';
 
@@ -12,6 +13,8 @@ const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 const WARMUP_MINUTES = Number(process.env.SOAK_WARMUP_MINUTES ?? Math.min(2, MINUTES / 5));
 const SAMPLE_S = Number(process.env.SOAK_SAMPLE_S ?? 10);
 const SESSIONS = Number(process.env.SOAK_SESSIONS ?? 30);
+// SOAK_DIAG=1: heap snapshots at the end of warm-up and at the end, compared.
+const DIAG = Boolean(process.env.SOAK_DIAG);
 const TARGET = 0.5; // MB/min after warm-up (issue 9, item 9)
 // Steady printing: ~1000 short lines a second per busy session.
 const BUSY = 'while :; do seq 1 200; sleep 0.2; done';
@@ -52,7 +55,13 @@ async function main(): Promise<void> {
       `sample every ${SAMPLE_S} s, no forced GC; ${os.cpus().length} cores, load ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`,
   );
   const kojo = kojoHome('soak');
-  const daemon = await kojo.daemonPid();
+  const diagDir = scratchPath('diag');
+  fs.mkdirSync(diagDir);
+  const nodeOptions: Record<string, string> = DIAG
+    ? { NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${diagDir}` }
+    : {};
+  const daemon = Number(await kojo.run(['daemon', 'start'], nodeOptions));
+  let warmCensus: HeapCensus | undefined;
   const ids: string[] = [];
   for (let i = 0; i < SESSIONS; i++) {
     const backend = i % 3 === 0 ? ['--direct'] : [];
@@ -76,6 +85,10 @@ async function main(): Promise<void> {
   const yoloOn = new Set<string>();
   for (let i = 0; minute() < MINUTES; i++) {
     const id = ids[i % ids.length]!;
+    if (DIAG && !warmCensus && minute() >= WARMUP_MINUTES) {
+      warmCensus = await heapCensus(daemon, diagDir);
+      console.log(`  warm-up heap snapshot taken; daemon RSS after its GC ${rssMiB(daemon).toFixed(1)} MiB`);
+    }
     try {
       await attachCycle(kojo.env, id);
       counts.attach++;
@@ -112,6 +125,11 @@ async function main(): Promise<void> {
           `(target < ${TARGET})${perMinute < TARGET ? '  met' : '  NOT met'}`,
       );
     }
+  if (warmCensus) {
+    const endCensus = await heapCensus(daemon, diagDir);
+    console.log(`\nend heap snapshot taken; daemon RSS after its GC ${rssMiB(daemon).toFixed(1)} MiB`);
+    printGrowth(warmCensus, endCensus);
+  }
   await cleanupAll();
   process.exit(0);
 }
