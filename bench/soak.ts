@@ -52,15 +52,20 @@ async function attachCycle(env: Record<string, string>, id: string): Promise<voi
 async function main(): Promise<void> {
   console.log(
     `kojo soak: ${SESSIONS} sessions (half busy; every third --direct), ${MINUTES} min, warm-up ${WARMUP_MINUTES} min, ` +
-      `sample every ${SAMPLE_S} s, no forced GC; ${os.cpus().length} cores, load ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`,
+      `sample every ${SAMPLE_S} s, no forced GC${process.env.SOAK_DAEMON_ENV ? `, daemon env ${process.env.SOAK_DAEMON_ENV}` : ''}; ${os.cpus().length} cores, load ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`,
   );
   const kojo = kojoHome('soak');
   const diagDir = scratchPath('diag');
   fs.mkdirSync(diagDir);
-  const nodeOptions: Record<string, string> = DIAG
-    ? { NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${diagDir}` }
-    : {};
-  const daemon = Number(await kojo.run(['daemon', 'start'], nodeOptions));
+  // SOAK_DAEMON_ENV='NAME=value ...' starts the daemon with more environment (e.g. MALLOC_ARENA_MAX=2).
+  const daemonEnv: Record<string, string> = Object.fromEntries(
+    (process.env.SOAK_DAEMON_ENV ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
+  if (DIAG) daemonEnv.NODE_OPTIONS = `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${diagDir}`;
+  const daemon = Number(await kojo.run(['daemon', 'start'], daemonEnv));
   let warmCensus: HeapCensus | undefined;
   const ids: string[] = [];
   for (let i = 0; i < SESSIONS; i++) {
