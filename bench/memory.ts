@@ -6,6 +6,9 @@ import { kojoAdded, pidsHolding, usage, type Usage } from './procs.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 100);
 const PROGRAM = 'sleep 1000001';
+/** The targets are set at 100 sessions; at another count the figure is shown without a verdict. */
+const verdict = (target: string, met: boolean): string =>
+  `   (target ${target} at 100)${SESSIONS === 100 ? (met ? '  met' : '  NOT met') : ''}`;
 
 /** Runs `make(i)` for i < count, a few at a time. */
 async function spawnMany(count: number, make: (i: number) => Promise<unknown>): Promise<void> {
@@ -39,13 +42,9 @@ async function kojoAt(direct: boolean): Promise<void> {
   line(
     `kojo daemon, ${SESSIONS} idle ${label}`,
     daemonOnly,
-    direct ? `   (target RSS <= 100 MiB)${daemonOnly.rssMiB <= 100 ? '  met' : '  NOT met'}` : '',
+    direct ? verdict('RSS <= 100 MiB', daemonOnly.rssMiB <= 100) : '',
   );
-  line(
-    `all kojo adds, ${SESSIONS} idle ${label}`,
-    added,
-    direct ? '' : `   (target PSS <= 100 MiB)${added.pssMiB <= 100 ? '  met' : '  NOT met'}`,
-  );
+  line(`all kojo adds, ${SESSIONS} idle ${label}`, added, direct ? '' : verdict('PSS <= 100 MiB', added.pssMiB <= 100));
   if (tmuxServer) line(`  (kojo's tmux server, not counted)`, usage([tmuxServer]));
   await kojo.stop();
 }
