@@ -67,7 +67,7 @@ await Promise.all([
   }),
   build({
     ...esm,
-    entryPoints: [...testFiles, 'bench/bench.ts'],
+    entryPoints: [...testFiles, 'bench/bench.ts', 'bench/soak.ts'],
     outdir: 'dist',
     outbase: '.',
     external: ['node-pty', '@xterm/*'],
