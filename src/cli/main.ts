@@ -12,6 +12,7 @@ import { register as registerAttachments } from './commands/attachments.js';
 import { register as registerTools } from './commands/tools.js';
 import { register as registerConfig } from './commands/config.js';
 import { register as registerDaemon } from './commands/daemon.js';
+import { register as registerTop } from './commands/top.js';
 
 const USAGE_ERROR = 2;
 
@@ -35,6 +36,7 @@ function buildProgram(): Command {
     registerTools,
     registerConfig,
     registerDaemon,
+    registerTop,
   ]) {
     register(program);
   }

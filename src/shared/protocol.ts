@@ -161,6 +161,7 @@ export const Notification = {
   YoloApproval: 'watch.yolo',
   AttachmentAdded: 'watch.attachment',
   SessionExited: 'watch.exited',
+  StateChanged: 'events.state',
 } as const;
 
 export interface AttachParams extends SessionRef {
@@ -177,6 +178,30 @@ export interface AttachParams extends SessionRef {
 export interface AttachResult {
   id: string;
   status: SessionStatus;
+}
+
+// TEMPORARY (top branch): from the agents and scripting branches; take theirs at merge.
+export interface CaptureParams extends SessionRef {
+  escapes?: boolean;
+  scrollback?: number;
+}
+export interface Capture {
+  cols: number;
+  rows: number;
+  cursor: { x: number; y: number };
+  lines: string[];
+}
+export interface StateEvent {
+  id: string;
+  name?: string;
+  tool: ToolName;
+  time: string;
+  state: AgentState;
+  previous: AgentState;
+  stateSince: string;
+  stateSource: StateSource;
+  attention: boolean;
+  message?: string;
 }
 
 /** Every method: its params and its result, so client and server agree. */
@@ -196,6 +221,8 @@ export interface Methods {
   'session.tmuxOpen': { params: SessionRef; result: SessionInfo };
   'session.tmuxAction': { params: TmuxActionParams; result: { ok: true } };
   'session.attach': { params: AttachParams; result: AttachResult };
+  'session.capture': { params: CaptureParams; result: Capture };
+  'events.subscribe': { params: Record<string, never>; result: { sessions: SessionInfo[] } };
   'config.get': { params: ConfigGetParams; result: { key: string; value: string } };
   'config.set': { params: ConfigSetParams; result: { key: string; value: string } };
 }
