@@ -110,6 +110,7 @@ test('s stops after a confirmation; / filters the list', async () => {
   const { pty, screen } = startTop(b);
   await screen.waitFor((l) => l.some((x) => x.includes('bystander')), 'the list');
   pty.write('/');
+  await screen.waitFor((l) => l.some((x) => x.includes('filter: ')), 'the filter prompt');
   pty.write('vic');
   await screen.waitFor(
     (l) => !l.some((x) => x.includes('bystander')) && l.some((x) => x.includes('victim')),

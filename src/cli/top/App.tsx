@@ -97,7 +97,11 @@ export function App(props: { feed: Feed; actions: Actions; paint: Paint; initial
     if (input === 'q' || (key.ctrl && input === 'c')) return actions.quit();
     if (key.upArrow || input === 'k') return select(index - 1);
     if (key.downArrow || input === 'j') return select(index + 1);
-    if (input === '/') return setMode({ kind: 'filter' });
+    if (input.startsWith('/')) {
+      // Keys typed fast arrive together: what follows the slash is the filter.
+      setFilter(input.slice(1));
+      return setMode({ kind: 'filter' });
+    }
     if (input === '?') return setMode({ kind: 'help' });
     if (input === 'n') return setMode({ kind: 'new' });
     if (input === 'a') {

@@ -83,12 +83,21 @@ function showList(
 ): Promise<Outcome> {
   process.stdout.write(ENTER_SCREEN);
   return new Promise<Outcome>((resolve) => {
+    let leaving = false;
     const leave = (outcome: Outcome): void => {
+      if (leaving) return;
+      leaving = true;
       feed.off('lost', onLost);
       instance.unmount();
-      // Ink leaves its last frame; the next screen starts clean.
-      process.stdout.write('\x1b[H\x1b[2J');
-      resolve(outcome);
+      // Ink lets go of stdin (raw mode, its listener, pause) as the unmount
+      // completes: only then may attach take the terminal.
+      void instance.waitUntilExit().then(() =>
+        setImmediate(() => {
+          // Ink leaves its last frame; the next screen starts clean.
+          process.stdout.write('\x1b[H\x1b[2J');
+          resolve(outcome);
+        }),
+      );
     };
     const onLost = (): void => leave({ kind: 'lost' });
     feed.on('lost', onLost);
