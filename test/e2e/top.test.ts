@@ -94,7 +94,10 @@ test('enter attaches, typed input reaches the program, the detach key returns to
   const { pty, screen } = startTop(b);
   await screen.waitFor((l) => l.some((x) => x.includes('echo-ready')), 'the preview of echoer');
   pty.write('\r');
-  await screen.waitFor((l) => !l.some((x) => x.includes('kojo top')), 'the attached session');
+  await screen.waitFor(
+    (l) => !l.some((x) => x.includes('kojo top')) && l.some((x) => x.includes('echo-ready')),
+    'the attached session',
+  );
   pty.write('hello top\r');
   await screen.waitFor((l) => l.some((x) => x.includes('got:hello top')), 'the program echoing');
   pty.write('\x1c');
@@ -117,6 +120,7 @@ test('s stops after a confirmation; / filters the list', async () => {
     'filtered',
   );
   pty.write('\r'); // ends typing the filter; it stays applied
+  await screen.waitFor((l) => l.some((x) => x.startsWith('filter: vic') && !x.includes('█')), 'the filter applied');
   pty.write('s');
   await screen.waitFor((l) => l.some((x) => x.includes('stop victim? (y/n)')), 'the confirmation');
   pty.write('n');

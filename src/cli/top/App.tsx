@@ -83,7 +83,11 @@ export function App(props: { feed: Feed; actions: Actions; paint: Paint; initial
     if (mode.kind === 'filter') {
       if (key.return || key.escape) return setMode({ kind: 'list' });
       if (key.backspace || key.delete) return setFilter((f) => f.slice(0, -1));
-      if (input && !key.ctrl && !key.meta) setFilter((f) => f + input);
+      if (!input || key.ctrl || key.meta) return;
+      // Typed ahead: text then Enter in one read ends the filter there.
+      const enter = input.indexOf('\r');
+      setFilter((f) => f + (enter === -1 ? input : input.slice(0, enter)));
+      if (enter !== -1) setMode({ kind: 'list' });
       return;
     }
     if (mode.kind === 'confirm') {
