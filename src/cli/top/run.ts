@@ -2,6 +2,7 @@
 // Ink and React cost the other commands nothing. Owns the terminal: the
 // alternate screen while the list shows, handed to `attach` on Enter and
 // taken back on detach; restored on every way out.
+import { PassThrough } from 'node:stream';
 import React from 'react';
 import { render, type Instance } from 'ink';
 import { attach } from '../attach.js';
@@ -116,12 +117,50 @@ function showList(
       yolo: (id, on) => refreshAfter(client.call('session.yolo', { session: id, enabled: on })),
       create: (form) => refreshAfter(client.call('session.create', createParams(form))),
     };
+    const input = new InkInput();
     const instance = render(React.createElement(App, { feed, actions, paint, initialId }), {
+      stdin: input as unknown as NodeJS.ReadStream,
       exitOnCtrlC: false,
       patchConsole: false,
     });
+    void instance.waitUntilExit().finally(() => input.detach());
     mounted(instance);
   });
+}
+
+/**
+ * Ink's stdin: the terminal's keys passed through. Ink sets its input's
+ * encoding to UTF-8, which cannot be undone on process.stdin, and attach
+ * needs the bytes as they are.
+ */
+class InkInput extends PassThrough {
+  readonly isTTY = true;
+  private readonly forward = (chunk: Buffer): void => void this.write(chunk);
+
+  constructor() {
+    super();
+    process.stdin.on('data', this.forward);
+    process.stdin.resume();
+  }
+
+  setRawMode(enabled: boolean): this {
+    process.stdin.setRawMode(enabled);
+    return this;
+  }
+
+  ref(): this {
+    return this;
+  }
+
+  unref(): this {
+    return this;
+  }
+
+  detach(): void {
+    process.stdin.off('data', this.forward);
+    process.stdin.pause();
+    this.end();
+  }
 }
 
 function createParams(form: NewSession) {
