@@ -35,6 +35,8 @@ const commonjs = {
       name: 'daemon-apart',
       setup(build) {
         build.onResolve({ filter: /\/daemon\/entry\.js$/ }, () => ({ path: './daemon.js', external: true }));
+        // So is the dashboard, with Ink and React: loaded only by `kojo top`.
+        build.onResolve({ filter: /\/top\/run\.js$/ }, () => ({ path: './top.js', external: true }));
       },
     },
   ],
@@ -64,6 +66,22 @@ await Promise.all([
     ...esm,
     entryPoints: { daemon: 'src/daemon/entry.ts', emulatorWorker: 'src/daemon/emulator/worker.ts' },
     outdir: 'dist',
+  }),
+  build({
+    ...esm,
+    entryPoints: { top: 'src/cli/top/run.ts' },
+    outdir: 'dist',
+    define: { ...esm.define, 'process.env.NODE_ENV': '"production"' },
+    plugins: [
+      {
+        // Ink imports React's devtools bridge only when DEV is set; leave it out.
+        name: 'no-devtools',
+        setup(build) {
+          build.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'devtools', namespace: 'empty' }));
+          build.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export default {};' }));
+        },
+      },
+    ],
   }),
   build({
     ...esm,

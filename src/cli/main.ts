@@ -23,7 +23,7 @@ import { register as registerHook } from './commands/hook.js';
 import { register as registerEvents } from './commands/events.js';
 import { register as registerSystem } from './commands/system.js';
 import { selectHost } from './remote/transport.js';
-
+import { register as registerTop } from './commands/top.js';
 
 function buildProgram(): Command {
   const program = new Command('kojo')
@@ -59,6 +59,7 @@ function buildProgram(): Command {
     registerHook,
     registerEvents,
     registerSystem,
+    registerTop,
   ]) {
     register(program);
   }

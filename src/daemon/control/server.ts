@@ -13,7 +13,7 @@ import { LineReader } from '../../shared/lineReader.js';
 import { AttachConnections } from './attachConnection.js';
 import { methods, type MethodContext, type StreamMethod } from './methods.js';
 import { ConnectionLimits } from './connectionLimits.js';
-import { parseRequest, type RequestId } from './request.js';
+import { parseRequest } from './request.js';
 import { paramSchemas, describeIssue } from './validate.js';
 import { serveLogStream } from './logStream.js';
 import type { SessionManager } from '../session/manager.js';
