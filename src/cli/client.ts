@@ -206,7 +206,7 @@ function whyNotStarted(): string {
   try {
     const lines = fs.readFileSync(paths.log, 'utf8').trimEnd().split('\n');
     const last = lines.reverse().find((line) => / (cannot|not) start(ing)?: /.test(line));
-    if (last) return last.replace(/^.*? (cannot start|not starting): /, '');
+    if (last) return `${last.replace(/^.*? (cannot start|not starting): /, '')} (log: ${paths.log})`;
   } catch {
     // No log: perhaps no room for one.
   }

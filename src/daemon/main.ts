@@ -27,7 +27,7 @@ export async function runDaemon(): Promise<number> {
     // A daemon that cannot serve must not sit on the socket. One line for
     // what it tried (the CLI quotes it), a stack only for the unexpected.
     const known = error instanceof SystemFailure || error instanceof StartError;
-    log(`cannot start: ${known ? (error as Error).message : ((error as Error).stack ?? String(error))}`);
+    log(`not starting: ${known ? (error as Error).message : ((error as Error).stack ?? String(error))}`);
     try {
       fs.rmSync(statePaths().socket, { force: true });
     } catch {

@@ -15,11 +15,13 @@ export function directoryProblem(dir: string, uid = currentUid()): string | unde
   try {
     stat = fs.lstatSync(dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // Missing, or under a file: creating it says why, in one line.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     return `cannot check ${dir}: ${(error as Error).message}`;
   }
   if (stat.isSymbolicLink()) return `${dir} is a symlink; kojo keeps its state only in a real directory`;
-  if (!stat.isDirectory()) return `${dir} is not a directory`;
+  if (!stat.isDirectory()) return undefined; // Creating it fails and says so.
   if (uid !== undefined && stat.uid !== uid) return `${dir} belongs to uid ${stat.uid}, not to you (uid ${uid})`;
   if (stat.mode & 0o022) {
     return `${dir} is writable by ${stat.mode & 0o020 ? 'group' : 'others'}; fix it with: chmod go-w ${dir}`;
@@ -33,7 +35,9 @@ export function fileProblem(file: string, uid = currentUid()): string | undefine
   try {
     stat = fs.lstatSync(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // Missing, or under a file: creating it says why, in one line.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     return `cannot check ${file}: ${(error as Error).message}`;
   }
   if (stat.isSymbolicLink()) return `${file} is a symlink; remove it`;

@@ -96,7 +96,7 @@ test('yolo approves through the PermissionRequest hook, with an audit entry, and
   );
   assert.ok(!statesOf(events, id).includes('asking'));
   const watch = await b.run(['yolo', id]);
-  assert.equal(watch.stdout, 'on (1 approvals)');
+  assert.equal(watch.stdout, 'on (1 approval)');
   close();
 });
 
@@ -113,7 +113,7 @@ test('the deny rule leaves the session asking, with no approval', async () => {
   // A rule of the user's own.
   assert.equal((await b.run(['config', 'set', 'yolo-deny', 'deploy'])).exitCode, 0);
   const bad = await b.run(['config', 'set', 'yolo-deny', '(']);
-  assert.equal(bad.exitCode, 1);
+  assert.equal(bad.exitCode, 2);
   assert.match(bad.stderr, /^kojo: yolo-deny must be a regular expression/);
   const other = await newSession(b, ['claude', '--yolo']);
   await waitForState(events, other, 'idle');

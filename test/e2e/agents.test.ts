@@ -144,7 +144,7 @@ test('custom runs claude against the endpoint from --base-url, config, or the de
   const explicit = await start(b, ['custom', '--base-url', 'http://127.0.0.1:5000']);
   assert.equal(explicit.seen()[0]!.env.ANTHROPIC_BASE_URL, 'http://127.0.0.1:5000');
   const bad = await b.run(['config', 'set', 'custom-base-url', 'not a url']);
-  assert.equal(bad.exitCode, 1);
+  assert.equal(bad.exitCode, 2);
   assert.equal(bad.stderr.trim(), 'kojo: custom-base-url must be an http(s) URL');
 });
 
@@ -273,7 +273,7 @@ test('attachments: found, resolved, deduplicated, persisted, dropped when gone, 
   assert.ok(fs.existsSync(files.relative));
   assert.deepEqual((await list()).map((a) => a.path).sort(), [files.absolute, files.spaced].sort());
   const rmUnknown = await b.run(['attachments', id, 'rm', '/nope.png']);
-  assert.equal(rmUnknown.exitCode, 1);
+  assert.equal(rmUnknown.exitCode, 2);
   assert.match(rmUnknown.stderr, /^kojo: not an attachment of s_[0-9a-f]{16}: \/nope\.png$/m);
 });
 

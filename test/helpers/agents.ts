@@ -59,7 +59,7 @@ export async function newSession(b: Sandbox, args: string[], env: Record<string,
 
 /** Attach, type, detach (Ctrl-\): what a person at a terminal does. */
 export async function typeInto(b: Sandbox, id: string, text: string, waitText?: string): Promise<void> {
-  const term = b.attachPty(['attach', id]);
+  const term = b.attachPty(['attach', '-q', id]);
   await term.waitForText(/ready|session id|\S/);
   term.write(text);
   if (waitText) await term.waitForText(waitText, 60_000);

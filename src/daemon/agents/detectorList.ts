@@ -21,7 +21,8 @@ export class DetectorList {
     private readonly host: DetectorHost,
     private readonly options: AgentOptions,
   ) {
-    const spec = TOOLS[host.record.tool];
+    // A record from the store may name a tool this kojo does not know: watch its screen.
+    const spec = TOOLS[host.record.tool] ?? { hooks: undefined };
     this.detectors = [
       new YoloScreenDetector(host, spec.hooks === 'permission'),
       new ScreenStateDetector(host, options.idleAfterMs, spec.hooks === 'permission' || spec.hooks === 'hooks'),

@@ -173,7 +173,7 @@ export class SessionManager {
     if (session.running) throw new KojoError(ErrorCode.SessionRunning, 'session is still running');
     const { record } = session;
     if (!isToolName(record.tool)) {
-      throw new KojoError(ErrorCode.UnsupportedTool, `unknown tool ${String(record.tool)} in the store`);
+      throw new KojoError(ErrorCode.SpawnFailed, `unknown tool ${String(record.tool)} in the store`);
     }
     const spec = TOOLS[record.tool];
     checkWorkDir(record.workDir);

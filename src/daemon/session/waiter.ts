@@ -27,7 +27,8 @@ export function waitFor(session: Session, params: WaitParams, cancelled: Promise
     };
 
     const reached = (info: SessionInfo): boolean => {
-      if (info.state === undefined || !until.includes(info.state)) return false;
+      // An exit is answered by the exit itself, once its code is known.
+      if (info.state === undefined || info.state === 'exited' || !until.includes(info.state)) return false;
       // The state `send` saw before the program had its input is not an answer.
       return !(after && info.state === after.state && info.stateSince === after.stateSince);
     };

@@ -50,7 +50,7 @@ test('usage errors exit 2 with one line; new tmux refuses arguments', async () =
     [['new', 'bogus'], /^kojo: unsupported tool: bogus \(supported: /],
     [['new', 'exec'], /^kojo: exec needs a program: kojo new exec -- PROGRAM \[ARGS\.\.\.\]$/],
     [['tmux', 'x', 'bogus'], /^kojo: unknown action: bogus \(valid: /],
-    [['config', 'get', 'foo'], /^kojo: unknown config key: foo \(known: custom-base-url, detach-keys\)$/],
+    [['config', 'get', 'foo'], /^kojo: unknown config key: foo \(known: custom-base-url, detach-keys, [a-z, -]+\)$/],
     [['config', 'set', 'custom-base-url', 'ftp://x'], /^kojo: custom-base-url must be an http\(s\) URL$/],
     [['config', 'set', 'detach-keys', 'ctrl-1'], /^kojo: detach-keys must be keys like ctrl-\\ or ctrl-a,d/],
     [

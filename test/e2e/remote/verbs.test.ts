@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, sandboxes, waitFor } from '../../helpers/kojo.js';
 import { laptopAndBox as pairUp, testSshd, type TestSshd } from '../../helpers/sshd.js';
+import { PROTOCOL_VERSION } from '../../../src/shared/version.js';
 
 const sshd: TestSshd = await testSshd();
 const make = sandboxes();
@@ -60,7 +61,7 @@ test('a daemon speaking another protocol is refused, naming the host and both ve
   const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   assert.equal(
     result.stderr.trim(),
-    `kojo: box: the daemon there is kojo 0.0.1 (protocol 0), this is kojo ${version} (protocol 1); install the same kojo on both`,
+    `kojo: box: the daemon there is kojo 0.0.1 (protocol 0), this is kojo ${version} (protocol ${PROTOCOL_VERSION}); install the same kojo on both`,
   );
 });
 

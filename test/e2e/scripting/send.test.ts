@@ -82,7 +82,7 @@ test('named keys arrive as their bytes, cursor keys as the program asked', async
   assert.deepEqual(await received(c, appExpected.length), appExpected);
 
   const bad = await b.run(['send', id, '--key', 'Hyper-q']);
-  assert.equal(bad.exitCode, 1);
+  assert.equal(bad.exitCode, 2);
   assert.match(bad.stderr, /^kojo: unknown key: Hyper-q \(/);
 });
 
@@ -121,6 +121,8 @@ test('send --wait ends with the session when it exits meanwhile, with its code',
   const b = await box();
   // Silent after the input (no echo): only the exit can end this wait.
   const script = 'stty -echo; echo ready; read -r x; exit 5';
+  // The screen would call it idle after a quiet spell; here only the exit may end the wait.
+  assert.equal((await b.run(['config', 'set', 'idle-after', '600'])).exitCode, 0);
   const id = (await b.run(['new', 'exec', '--', 'bash', '-c', script])).stdout.trim();
   await waitFor(async () => (await b.run(['capture', id])).stdout.includes('ready'), 15_000, 'ready');
   const sent = await b.run(['send', id, 'now', '--wait']);

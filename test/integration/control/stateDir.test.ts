@@ -18,7 +18,7 @@ test('a world-writable state directory is refused, by the CLI and by the daemon 
   assert.match(ls.stderr, /^kojo: unsafe state directory: .* is writable by group; fix it with: chmod go-w /);
   const daemon = await box.run(['daemon', 'run'], { timeout: 90_000 });
   assert.notEqual(daemon.exitCode, 0);
-  assert.match(daemon.stderr, /cannot start: unsafe state directory/);
+  assert.match(daemon.stderr, /not starting: unsafe state directory/);
   assert.ok(!fs.existsSync(path.join(box.home, 'run')), 'nothing created in it');
 });
 
@@ -31,7 +31,7 @@ test('a planted run/ and a symlinked daemon.log are refused; the link target is 
   assert.equal(planted.exitCode, 1);
   assert.match(planted.stderr, /^kojo: unsafe state directory: .*run belongs to uid 65534, not to you/);
   const daemon = await box.run(['daemon', 'run'], { timeout: 90_000 });
-  assert.match(daemon.stderr, /cannot start: unsafe state directory: .*run belongs to uid 65534/);
+  assert.match(daemon.stderr, /not starting: unsafe state directory: .*run belongs to uid 65534/);
   fs.rmSync(path.join(box.home, 'run'), { recursive: true });
 
   const target = path.join(box.dir, 'victim.txt');
