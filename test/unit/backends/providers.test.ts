@@ -53,6 +53,8 @@ test('tmux: running, exited with its status and screen, lost, and orphans remove
   const running = outcomes.get('s_run')!;
   assert.equal(running.kind, 'running');
   assert.match(running.kind === 'running' ? running.seed.toString() : '', /alive/);
+  // Watch it, then let go, as a daemon would at shutdown: its output pipe must not keep this process alive.
+  if (running.kind === 'running') running.connect({ onData: () => undefined, onExit: () => undefined }).detach();
   const exited = outcomes.get('s_dead')!;
   assert.equal(exited.kind, 'exited');
   if (exited.kind === 'exited') {
