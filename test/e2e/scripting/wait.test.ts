@@ -52,15 +52,16 @@ test('wait ends with status 1 and a message when the daemon goes away', async ()
   const b = await box();
   const id = (await b.run(['new', 'exec', '--', 'sleep', '600'])).stdout.trim();
   const waiting = execa(KOJO_BIN, ['wait', id], { env: b.env, extendEnv: false, cwd: b.dir, reject: false });
-  // Connected: the wait process holds a socket (its control connection).
+  // Connected: besides its three stdio socketpairs, the wait process holds its
+  // control connection. (Stopping the daemon sooner would let the wait start a new one.)
   const sockets = (): boolean =>
-    fs.readdirSync(`/proc/${waiting.pid}/fd`).some((fd) => {
+    fs.readdirSync(`/proc/${waiting.pid}/fd`).filter((fd) => {
       try {
         return fs.readlinkSync(`/proc/${waiting.pid}/fd/${fd}`).startsWith('socket:');
       } catch {
         return false;
       }
-    });
+    }).length >= 4;
   await waitFor(sockets, 15_000, 'wait to connect');
   assert.equal((await b.run(['daemon', 'stop'])).exitCode, 0);
   const result = await waiting;
