@@ -62,7 +62,10 @@ export function kojoHome(name: string, extraEnv: Record<string, string> = {}): K
     env,
     run: async (args, more = {}) =>
       (await execa(KOJO, args, { env: { ...env, ...more }, extendEnv: false })).stdout.trim(),
-    daemonPid: async () => Number(await kojo.run(['daemon', 'start'])),
+    daemonPid: async () => {
+      await kojo.run(['daemon', 'start']);
+      return (JSON.parse(await kojo.run(['daemon', 'status', '--json'])) as { pid: number }).pid;
+    },
     tmuxServerPid: async () => {
       const r = await execa('tmux', ['-S', tmuxSocket, 'display', '-p', '#{pid}'], { reject: false });
       return r.exitCode === 0 ? Number(r.stdout.trim()) : undefined;

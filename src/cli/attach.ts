@@ -3,7 +3,7 @@ import { OutputDecoder, encodeDetach, encodeInput, encodeResize, type EndReason 
 import { RESET_MODES } from '../shared/terminal.js';
 import { ScreenState } from './screenState.js';
 import { CliError } from './output.js';
-import { connectDaemon, openDaemonStream } from './client.js';
+import { connectDaemon, openReadStream, type ChunkReader } from './client.js';
 import { ConnectionLost } from './remote/sshStream.js';
 import { DetachMatcher, parseDetachKeys } from './detachKeys.js';
 import { handshake } from './attach/handshake.js';
@@ -32,7 +32,9 @@ export async function attach(ref: string, options: AttachOptions): Promise<numbe
   } finally {
     control.close();
   }
-  const socket: Duplex = await openDaemonStream({ autostart: false });
+  // What the socket reads goes to the handshake, then to the relay.
+  let take: ChunkReader = () => false;
+  const socket: Duplex = await openReadStream((chunk) => take(chunk));
   let broken: Error | undefined;
   socket.on('error', (error) => (broken = error));
 
@@ -43,12 +45,14 @@ export async function attach(ref: string, options: AttachOptions): Promise<numbe
     cols: stdout.isTTY ? stdout.columns : 80,
     rows: stdout.isTTY ? stdout.rows : 24,
   });
-  const { result, rest } = await handshake(socket, {
+  const greeting = handshake(socket, {
     session: ref,
     ...size(),
     readOnly: options.readOnly,
     replay: raw ? 'raw' : 'screen',
   });
+  take = greeting.take;
+  const { result, rest } = await greeting.answer;
 
   const rawMode = stdin.isTTY === true;
   if (rawMode && stdout.isTTY && !options.quiet) {
@@ -81,7 +85,7 @@ export async function attach(ref: string, options: AttachOptions): Promise<numbe
       stdout.off('resize', onResize);
       for (const signal of SIGNALS) process.off(signal, onSignal);
       process.off('SIGQUIT', onQuit);
-      socket.off('data', onData);
+      take = () => false;
       // Let every received byte reach the terminal before it is restored.
       stdout.write('', () => {
         restore();
@@ -133,27 +137,35 @@ export async function attach(ref: string, options: AttachOptions): Promise<numbe
     stdout.on('resize', onResize);
     for (const signal of SIGNALS) process.on(signal, onSignal);
 
-    // Output with backpressure (as pipe() would), watched for the screen state.
+    // Output watched for the screen state, then written as is.
     const watch = stdout.isTTY === true;
     const onOutput = (data: Buffer): void => {
       if (watch) screen.observe(data);
-      if (!stdout.write(data) && !socket.isPaused()) {
-        socket.pause();
-        stdout.once('drain', () => socket.resume());
-      }
+      stdout.write(data);
     };
     const decoder = new OutputDecoder(onOutput, (reason) => (end = reason));
-    const onData = (chunk: Buffer): void => {
+    // The chunk may be the socket's reused buffer: while any of it waits in
+    // stdout (a pipe; a terminal takes it at once), reading stops.
+    const onData = (chunk: Buffer): boolean => {
+      if (finished) return false;
       try {
+        // The frames in one read reach the terminal in one write.
+        stdout.cork();
         decoder.push(chunk);
+        stdout.uncork();
       } catch (error) {
+        stdout.uncork();
         socket.destroy();
         finish(1, `kojo: ${(error as Error).message}`);
+        return false;
       }
+      if (stdout.writableLength === 0) return true;
+      // Read on once all of it is out ('drain' only comes past the high-water mark).
+      stdout.write(NOTHING, () => finished || socket.resume());
+      return false;
     };
-    if (rest.length) onData(rest);
-    socket.on('data', onData);
-    socket.resume();
+    take = onData;
+    if (!rest.length || onData(rest)) socket.resume();
     socket.on('close', () => {
       // ssh died (killed, network gone): the session is fine there; say so and restore.
       if (!end && broken instanceof ConnectionLost) return finish(1, `kojo: ${broken.message}`);
@@ -164,6 +176,7 @@ export async function attach(ref: string, options: AttachOptions): Promise<numbe
 }
 
 const SIGNALS = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
+const NOTHING = Buffer.alloc(0);
 
 /** `kojo attach s` inside s itself would feed its own input: refuse, as tmux refuses nesting. */
 async function refuseSelf(ref: string, resolveId: (ref: string) => Promise<string>): Promise<void> {

@@ -120,6 +120,29 @@ export async function openDaemonStream(options: { autostart?: boolean } = {}): P
   return remote ? openSshStream(remote, options) : (await openLocal(options)).socket;
 }
 
+export const NOT_RUNNING = 'the kojo daemon is not running';
+
+/** Takes what arrived; a chunk is only valid during the call. Returns false to stop reading for now. */
+export type ChunkReader = (chunk: Buffer) => boolean;
+
+/**
+ * The attach connection, read by `read`. A local socket reads into one
+ * reused buffer (net's `onread`): no allocation per read on the relay's
+ * hot path. The ssh channel's chunks are handed over as they come.
+ */
+export async function openReadStream(read: ChunkReader): Promise<Duplex> {
+  const remote = selectedHost();
+  if (remote) {
+    const stream = await openSshStream(remote, { autostart: false });
+    stream.on('data', (chunk: Buffer) => read(chunk) || stream.pause());
+    return stream;
+  }
+  const paths = statePaths();
+  const socket = await tryConnect(paths.socket, read);
+  if (!socket) throw new CliError(NOT_RUNNING);
+  return socket;
+}
+
 /** This machine's daemon socket, starting the daemon first when none answers. */
 export async function openLocalStream(options: { autostart?: boolean } = {}): Promise<net.Socket> {
   return (await openLocal(options)).socket;
@@ -131,7 +154,7 @@ async function openLocal(options: { autostart?: boolean }): Promise<{ socket: ne
   if (problem) throw new CliError(problem);
   const socket = await tryConnect(paths.socket);
   if (socket) return { socket };
-  if (options.autostart === false) throw new CliError('the kojo daemon is not running');
+  if (options.autostart === false) throw new CliError(NOT_RUNNING);
   const exited = startDaemon(paths);
   return { socket: await waitForDaemon(paths.socket, exited), exited };
 }
@@ -149,9 +172,13 @@ export function checkDaemonVersion(hello: HelloResult): void {
   }
 }
 
-export function tryConnect(socketPath: string): Promise<net.Socket | undefined> {
+export function tryConnect(socketPath: string, read?: ChunkReader): Promise<net.Socket | undefined> {
   return new Promise((resolve) => {
-    const socket = net.connect(socketPath);
+    const onread = read && {
+      buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+      callback: (bytes: number, buffer: Uint8Array) => read(Buffer.from(buffer.buffer, buffer.byteOffset, bytes)),
+    };
+    const socket = net.connect({ path: socketPath, onread });
     socket.once('connect', () => {
       socket.removeAllListeners('error');
       resolve(socket);
@@ -159,6 +186,8 @@ export function tryConnect(socketPath: string): Promise<net.Socket | undefined> 
     socket.once('error', () => resolve(undefined));
   });
 }
+
+const READ_BUFFER_BYTES = 64 * 1024;
 
 /** Starts the daemon (what `kojo daemon run` runs) detached from this terminal, logging to the daemon log. */
 export function startDaemon(paths: StatePaths): () => boolean {

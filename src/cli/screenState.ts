@@ -27,7 +27,8 @@ export class ScreenState {
     if (escape === -1) return;
     const found = lastSwitch(chunk);
     if (found !== undefined) this.alternate = found;
-    if (chunk.length - escape < CARRY) this.carry = chunk.subarray(escape);
+    // A copy: the chunk may be a read buffer that is reused.
+    if (chunk.length - escape < CARRY) this.carry = Buffer.from(chunk.subarray(escape));
   }
 }
 

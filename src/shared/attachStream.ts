@@ -98,7 +98,8 @@ function decodeFrame(type: number, payload: Buffer): ClientFrame {
 
 /**
  * Decodes the daemon's frames without copying output: payloads are handed on
- * as views of the received chunk, split where a frame crosses a chunk.
+ * as views of the received chunk, split where a frame crosses a chunk. Those
+ * views live only as long as the chunk: nothing of it is kept past push().
  */
 export class OutputDecoder {
   private head = Buffer.alloc(FRAME_HEADER_BYTES);
@@ -135,7 +136,7 @@ export class OutputDecoder {
       at += take;
       this.left -= take;
       if (this.type === ServerFrameType.Output) this.onOutput(piece);
-      else this.endParts.push(piece);
+      else this.endParts.push(Buffer.from(piece)); // the chunk's buffer may be reused
       if (this.left === 0) this.complete();
     }
   }

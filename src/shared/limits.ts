@@ -16,6 +16,14 @@ export const LAST_OUTPUT_BYTES = 8 * 1024;
  */
 export const ATTACH_HIGH_WATERMARK_BYTES = 1024 * 1024;
 export const ATTACH_LOW_WATERMARK_BYTES = 256 * 1024;
+/**
+ * Output to a terminal is written at once when nothing was written for this
+ * long; a flood within it goes out as one frame per window, so each chunk
+ * read from the program does not cost a write and a wake-up on both sides.
+ */
+export const ATTACH_COALESCE_MS = 1;
+/** The most output one coalesced frame carries. */
+export const ATTACH_FRAME_MAX_BYTES = 256 * 1024;
 /** A terminal behind that long without reading no longer holds the session back. */
 export const ATTACH_STALL_MS = 2000;
 /** Hard bound: a terminal this far behind is resynchronised from the emulated screen. */

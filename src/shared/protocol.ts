@@ -98,8 +98,10 @@ export interface HelloResult {
 export interface CreateParams {
   tool: string;
   args: string[];
-  cwd: string;
-  env: Record<string, string>;
+  /** Absent: the daemon's home; relative: from it (a caller on another machine). */
+  cwd?: string;
+  /** The caller's environment; absent: the daemon's own (a caller on another machine). */
+  env?: Record<string, string>;
   name?: string;
   yolo?: boolean;
   direct?: boolean;

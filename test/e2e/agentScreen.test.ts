@@ -54,6 +54,25 @@ test('exec: state from the screen — output working, quiet idle, a menu asking'
   close();
 });
 
+test('exec: a menu that is no longer on the screen is not asking (the emulated screen, not the raw tail)', async () => {
+  const b = await box();
+  assert.equal((await b.run(['config', 'set', 'idle-after', '0.3'])).exitCode, 0);
+  const { events, close } = await subscribe(b);
+  // The menu is drawn and wiped in one burst: the raw output holds it, the screen does not.
+  const script = [
+    'while [ ! -e go ]; do sleep 0.05; done',
+    'printf "Do you want to proceed?\\n\\342\\235\\257 1. Yes\\n  2. No\\n\\033[2J\\033[Hmoved on\\n"',
+    'while [ ! -e end ]; do sleep 0.05; done',
+  ].join('; ');
+  const id = await newSession(b, ['exec', '--', 'sh', '-c', script]);
+  fs.writeFileSync(path.join(b.dir, 'go'), '');
+  await waitFor(async () => (await b.run(['capture', id])).stdout.includes('moved on'), 10_000, 'the wiped menu');
+  await waitForState(events, id, 'idle');
+  assert.ok(!statesOf(events, id).includes('asking'), `states: ${statesOf(events, id).join(', ')}`);
+  fs.writeFileSync(path.join(b.dir, 'end'), '');
+  close();
+});
+
 test('an agent with hooks that never calls them is watched by its screen, and says so', async () => {
   const b = await box();
   await b.run(['config', 'set', 'idle-after', '0.3']);

@@ -142,6 +142,7 @@ function fakeHost(options: { yolo?: boolean; attached?: number } = {}) {
     recordedBytes: () => 0,
     type: () => undefined,
     tail: () => Buffer.alloc(0),
+    screenText: () => Promise.resolve(undefined),
     approved: (a) => approvals.push(a),
     attached: () => undefined,
     changed: () => undefined,

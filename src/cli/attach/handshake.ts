@@ -8,48 +8,51 @@ import { CliError } from '../output.js';
 type Attach = Methods['session.attach'];
 
 /**
- * Sends the typed `session.attach` request and reads its one answer line;
- * what follows it on the socket is the attach stream (`rest` is its start).
+ * Sends the typed `session.attach` request and reads its one answer line
+ * from what `take` is given; what follows it on the socket is the attach
+ * stream (`rest` is its start). `take` copies what it keeps (a chunk may be
+ * a reused buffer) and returns false once the answer is in: stop reading.
  */
 export function handshake(
   socket: Duplex,
   params: Attach['params'],
-): Promise<{ result: Attach['result']; rest: Buffer }> {
+): { take(chunk: Buffer): boolean; answer: Promise<{ result: Attach['result']; rest: Buffer }> } {
   const request: JSONRPCRequest = { jsonrpc: '2.0', id: 1, method: 'session.attach', params };
   socket.write(JSON.stringify(request) + '\n');
-  return new Promise((resolve, reject) => {
-    const lines = new LineReader(MAX_CONTROL_FRAME_BYTES);
-    const onData = (chunk: Buffer): void => {
-      let line: string | undefined;
-      try {
-        lines.feed(chunk);
-        line = lines.next();
-      } catch {
-        return fail(new CliError('bad answer from the kojo daemon'));
-      }
-      if (line === undefined) return;
-      cleanup();
-      socket.pause();
-      const answer = parseAnswer(line);
-      if ('error' in answer) {
-        socket.destroy();
-        return reject(new CliError(answer.error));
-      }
-      resolve({ result: answer.result, rest: lines.rest() });
-    };
-    const onClose = (): void => fail(new CliError('lost connection to the kojo daemon'));
-    const fail = (error: Error): void => {
-      cleanup();
-      socket.destroy();
-      reject(error);
-    };
-    const cleanup = (): void => {
-      socket.off('data', onData);
-      socket.off('close', onClose);
-    };
-    socket.on('data', onData);
-    socket.on('close', onClose);
+  const lines = new LineReader(MAX_CONTROL_FRAME_BYTES);
+  let settle: { resolve(value: { result: Attach['result']; rest: Buffer }): void; reject(error: Error): void };
+  let done = false;
+  const answer = new Promise<{ result: Attach['result']; rest: Buffer }>((resolve, reject) => {
+    settle = { resolve, reject };
   });
+  const fail = (error: Error): false => {
+    done = true;
+    socket.off('close', onClose);
+    socket.destroy();
+    settle.reject(error);
+    return false;
+  };
+  const onClose = (): boolean => fail(new CliError('lost connection to the kojo daemon'));
+  socket.on('close', onClose);
+  const take = (chunk: Buffer): boolean => {
+    if (done) return false;
+    let line: string | undefined;
+    try {
+      lines.feed(Buffer.from(chunk));
+      line = lines.next();
+    } catch {
+      return fail(new CliError('bad answer from the kojo daemon'));
+    }
+    if (line === undefined) return true;
+    done = true;
+    socket.off('close', onClose);
+    socket.pause();
+    const parsed = parseAnswer(line);
+    if ('error' in parsed) return fail(new CliError(parsed.error));
+    settle.resolve({ result: parsed.result, rest: lines.rest() });
+    return false;
+  };
+  return { take, answer };
 }
 
 function parseAnswer(line: string): { result: Attach['result'] } | { error: string } {

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { statePaths } from '../../shared/paths.js';
-import { connectDaemon, tryConnect, DaemonClient } from '../client.js';
+import { NOT_RUNNING, connectDaemon, tryConnect, DaemonClient } from '../client.js';
+import { selectedHost } from '../remote/transport.js';
 import { CliError, printJson, warn } from '../output.js';
 import { SystemFailure } from '../../shared/systemError.js';
 
@@ -9,7 +10,9 @@ async function running(): Promise<DaemonClient | undefined> {
   try {
     return await connectDaemon({ autostart: false });
   } catch (error) {
-    if ((error as Error).message === 'the kojo daemon is not running') return undefined;
+    // Here, or passed through from the far end of --host (prefixed with the host).
+    const { message } = error as Error;
+    if (message === NOT_RUNNING || message.endsWith(`: ${NOT_RUNNING}`)) return undefined;
     throw error;
   }
 }
@@ -58,20 +61,24 @@ export function register(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       const client = await running();
       const paths = statePaths();
+      const remote = selectedHost();
       if (!client) {
-        if (options.json) printJson({ running: false, socket: paths.socket });
-        else process.stdout.write(`not running (socket ${paths.socket})\n`);
+        if (options.json)
+          printJson({ running: false, ...(remote ? { host: remote.label } : { socket: paths.socket }) });
+        else
+          process.stdout.write(remote ? `not running on ${remote.label}\n` : `not running (socket ${paths.socket})\n`);
         process.exitCode = 3;
         return;
       }
       const hello = await client.call('daemon.hello', {});
       client.close();
-      if (options.json) return printJson({ running: true, socket: paths.socket, log: paths.log, ...hello });
+      // Over --host, this machine's paths mean nothing: the host is named instead.
+      const where = remote ? { host: remote.label } : { socket: paths.socket, log: paths.log };
+      if (options.json) return printJson({ running: true, ...where, ...hello });
       const lines = [
         `running: kojo ${hello.version} (protocol ${hello.protocol}), pid ${hello.pid}, since ${hello.startedAt}`,
         `state:   ${hello.home}`,
-        `socket:  ${paths.socket}`,
-        `log:     ${paths.log}`,
+        ...(remote ? [`host:    ${remote.label}`] : [`socket:  ${paths.socket}`, `log:     ${paths.log}`]),
         `sessions: ${hello.sessions}`,
         hello.tmux.used
           ? `tmux:    used (${hello.tmux.version ?? 'tmux'}); sessions survive a daemon restart`

@@ -1,5 +1,6 @@
 // stop, rm and restart: the verbs that change whether a session runs.
 import type { Command } from 'commander';
+import { callerEnv } from '../callerContext.js';
 import { connectDaemon, type DaemonClient } from '../client.js';
 import { CliError, warn } from '../output.js';
 
@@ -58,14 +59,11 @@ export function register(program: Command): void {
     .action((ref: string) =>
       eachSession(
         [ref],
-        async (client, r) => (await client.call('session.restart', { session: r, env: callerEnv() })).id,
+        // Secrets are not stored: a restarted session takes them from this shell (on this machine).
+        async (client, r) => {
+          const env = callerEnv();
+          return (await client.call('session.restart', { session: r, ...(env && { env }) })).id;
+        },
       ),
     );
-}
-
-/** Secrets are not stored: a restarted session takes them from this shell. */
-function callerEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) if (value !== undefined) env[name] = value;
-  return env;
 }

@@ -1,8 +1,8 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { TOOL_NAMES } from '../../shared/protocol.js';
 import { connectDaemon } from '../client.js';
-import { currentDir, printJson } from '../output.js';
+import { printJson } from '../output.js';
+import { callerCwd, callerEnv } from '../callerContext.js';
 import { attach } from '../attach.js';
 import { defaultDetachKeys } from '../settings.js';
 import { parseDetachKeys } from '../detachKeys.js';
@@ -40,11 +40,13 @@ export function register(program: Command): void {
       if (detachKeys !== undefined) parseDetachKeys(detachKeys);
       const client = await connectDaemon();
       const { stdout } = process;
+      const cwd = callerCwd(options.cwd);
+      const env = callerEnv();
       const info = await client.call('session.create', {
         tool,
         args,
-        cwd: options.cwd !== undefined ? path.resolve(options.cwd) : currentDir(),
-        env: callerEnv(),
+        ...(cwd !== undefined && { cwd }),
+        ...(env && { env }),
         ...(options.name !== undefined && { name: options.name }),
         ...(options.yolo && { yolo: true }),
         ...(options.direct && { direct: true }),
@@ -59,10 +61,4 @@ export function register(program: Command): void {
       if (options.json) printJson(info);
       else stdout.write(`${info.id}\n`);
     });
-}
-
-function callerEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-  return env;
 }

@@ -11,6 +11,7 @@ import { App, type Actions } from './App.js';
 import { Feed } from './feed.js';
 import { makePaint } from './parts.js';
 import type { NewSession } from './NewSessionForm.js';
+import { callerCwd, callerEnv } from '../callerContext.js';
 
 const ENTER_SCREEN = '\x1b[?1049h\x1b[?25l';
 const LEAVE_SCREEN = '\x1b[?25h\x1b[?1049l';
@@ -164,13 +165,13 @@ class InkInput extends PassThrough {
 }
 
 function createParams(form: NewSession) {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  const env = callerEnv();
+  const cwd = callerCwd(form.dir.trim() || undefined);
   return {
     tool: form.tool.trim(),
     args: form.args.split(/\s+/).filter(Boolean),
-    cwd: form.dir.trim(),
-    env,
+    ...(cwd !== undefined && { cwd }),
+    ...(env && { env }),
     ...(form.name.trim() && { name: form.name.trim() }),
     cols: process.stdout.columns,
     rows: process.stdout.rows,

@@ -24,6 +24,8 @@ export interface DetectorHost {
   /** The last `bytes` of recorded output, and how much was ever recorded. */
   tail(bytes: number): Buffer;
   recordedBytes(): number;
+  /** The visible screen as text, from the emulator; undefined when there is none. */
+  screenText(): Promise<string | undefined>;
   approved(approval: YoloApproval): void;
   attached(attachment: Attachment): void;
   changed(): void;

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import { spawn, type IPty } from 'node-pty';
 import type { Backend, BackendEvents, ProgramSpec } from './backend.js';
 import { EndMarker } from './endMarker.js';
+import { copyingRead } from './readBuffer.js';
 import { signalName } from '../signals.js';
 
 /**
@@ -23,6 +25,7 @@ export class PtyBackend implements Backend {
   private finishDrain: (() => void) | undefined;
   private exited = false;
   private killTimer: NodeJS.Timeout | undefined;
+  private readonly reader: net.Socket | undefined;
 
   constructor(
     request: ProgramSpec,
@@ -38,7 +41,7 @@ export class PtyBackend implements Backend {
     });
     const internals = this.pty as unknown as {
       ptsName?: string;
-      _socket?: { destroy: (error?: Error) => void };
+      _socket?: PtySocket;
     };
     try {
       if (internals.ptsName) {
@@ -55,8 +58,10 @@ export class PtyBackend implements Backend {
         this.drainThen(() => destroy(error));
       };
     }
+    this.reader = socket ? readFast(socket, (chunk) => this.onChunk(chunk)) : undefined;
     // With encoding null node-pty hands over Buffers.
-    (this.pty.onData as unknown as (listener: (chunk: Buffer) => void) => void)((chunk) => this.onChunk(chunk));
+    if (!this.reader)
+      (this.pty.onData as unknown as (listener: (chunk: Buffer) => void) => void)((chunk) => this.onChunk(chunk));
     this.pty.onExit(({ exitCode, signal }) => {
       this.exited = true;
       clearTimeout(this.killTimer);
@@ -78,11 +83,11 @@ export class PtyBackend implements Backend {
 
   /** Stop reading the program's output: it blocks once the PTY's buffer fills (flow control). */
   pause(): void {
-    if (!this.marker) this.pty.pause();
+    if (!this.marker) (this.reader ?? this.pty).pause();
   }
 
   resume(): void {
-    this.pty.resume();
+    (this.reader ?? this.pty).resume();
   }
 
   resize(cols: number, rows: number): void {
@@ -137,7 +142,7 @@ export class PtyBackend implements Backend {
     this.finishDrain = finish;
     this.marker = marker;
     // The program is gone: what it left in the PTY is bounded, read it all.
-    this.pty.resume();
+    this.resume();
     fs.write(this.slaveFd!, marker.bytes, (error) => {
       if (error) finish();
     });
@@ -152,4 +157,23 @@ export class PtyBackend implements Backend {
     }
     this.slaveFd = undefined;
   }
+}
+
+/** Internals of node-pty's read stream (a tty.ReadStream over the master). */
+interface PtySocket {
+  pause(): void;
+  destroy(error?: Error): void;
+  _handle?: { readStop(): number; reading: boolean };
+}
+
+/** Reads the PTY master through copyingRead instead of node-pty's stream (taking over its handle). */
+function readFast(stream: PtySocket, onChunk: (chunk: Buffer) => void): net.Socket | undefined {
+  const handle = stream._handle;
+  if (!handle) return undefined;
+  stream.pause();
+  handle.readStop();
+  handle.reading = false; // so that the new socket starts reading
+  const reader = new net.Socket({ handle, onread: copyingRead(onChunk) } as net.SocketConstructorOpts);
+  reader.on('error', () => undefined); // EIO at the end: node-pty's own stream reports the close
+  return reader;
 }

@@ -18,8 +18,8 @@ export const paramSchemas: { [M in MethodName]: z.ZodType<Methods[M]['params']> 
     .object({
       tool: z.string().min(1).max(64),
       args: z.array(z.string().max(65_536)).max(4096),
-      cwd: z.string().min(1).max(4096),
-      env: z.record(z.string(), z.string()),
+      cwd: z.string().min(1).max(4096).optional(),
+      env: z.record(z.string(), z.string()).optional(),
       // Only a bound on size here: the naming rule, and its message, are checkName's.
       name: z.string().max(4096).optional(),
       yolo: z.boolean().optional(),

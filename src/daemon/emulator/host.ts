@@ -85,9 +85,12 @@ export class EmulatorHost {
     this.post({ type: 'resize', id, cols, rows });
   }
 
-  /** The current screen, modes and recent scrollback, after every byte fed so far. */
-  serialize(id: string): Promise<SerializedScreen> {
-    return this.request(id, 'screen');
+  /**
+   * The current screen, modes and recent scrollback, after every byte fed so
+   * far; for a viewer larger than the screen, the screen alone, fitted to it.
+   */
+  serialize(id: string, viewer?: { cols: number; rows: number }): Promise<SerializedScreen> {
+    return this.request(id, 'screen', viewer);
   }
 
   /** The terminal modes the program has set, as the sequences that set them. */
@@ -111,13 +114,17 @@ export class EmulatorHost {
     });
   }
 
-  private request(id: string, what: 'screen' | 'modes'): Promise<SerializedScreen> {
+  private request(
+    id: string,
+    what: 'screen' | 'modes',
+    viewer?: { cols: number; rows: number },
+  ): Promise<SerializedScreen> {
     const state = this.backlog.get(id);
     if (state?.overrun) this.resync(id);
     const request = this.nextRequest++;
     return new Promise((resolve) => {
       this.pending.set(request, resolve);
-      this.post({ type: 'serialize', id, request, what });
+      this.post({ type: 'serialize', id, request, what, ...(viewer && { viewer }) });
     });
   }
 

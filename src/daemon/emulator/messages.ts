@@ -7,8 +7,14 @@ export type ToEmulator =
   /** Rebuild from the raw ring after the thread fell too far behind; modes are kept. */
   | { type: 'reset'; id: string; data: Uint8Array }
   | { type: 'resize'; id: string; cols: number; rows: number }
-  /** The screen with its scrollback and modes, or the modes alone. */
-  | { type: 'serialize'; id: string; request: number; what: 'screen' | 'modes' }
+  /** The screen with its scrollback and modes (fitted to a larger viewer), or the modes alone. */
+  | {
+      type: 'serialize';
+      id: string;
+      request: number;
+      what: 'screen' | 'modes';
+      viewer?: { cols: number; rows: number };
+    }
   | { type: 'close'; id: string }
   /** The screen as lines of text (`kojo capture`). */
   | { type: 'capture'; id: string; request: number; scrollback: number; escapes: boolean };

@@ -7,6 +7,7 @@ import { SerializeAddon } from '@xterm/addon-serialize';
 import type { FromEmulator, ToEmulator } from './messages.js';
 import { normalizeSize } from '../../shared/limits.js';
 import { captureLines } from './lines.js';
+import { needsFitting, serializeFitted } from './fitted.js';
 
 const { Terminal } = xtermHeadless;
 type Term = InstanceType<typeof Terminal>;
@@ -167,9 +168,14 @@ port.on('message', (message: ToEmulator) => {
         const fallback = setImmediate(() =>
           post({ type: 'serialized', request: message.request, data: '', alternate: false }),
         );
-        const data =
-          (message.what === 'modes' ? modesOf(term) : screen.serializer.serialize({ scrollback: screen.scrollback })) +
-          unserializedModesOf(screen.unserialized);
+        const { viewer } = message;
+        const drawn =
+          message.what === 'modes'
+            ? modesOf(term)
+            : viewer && needsFitting(term, viewer)
+              ? serializeFitted(term, screen.serializer) + modesOf(term)
+              : screen.serializer.serialize({ scrollback: screen.scrollback });
+        const data = drawn + unserializedModesOf(screen.unserialized);
         post({
           type: 'serialized',
           request: message.request,

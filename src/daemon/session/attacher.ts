@@ -1,5 +1,11 @@
 import type { Socket } from 'node:net';
-import { ATTACHER_QUEUE_BYTES, ATTACH_LOW_WATERMARK_BYTES, RAW_ATTACHER_QUEUE_BYTES } from '../../shared/limits.js';
+import {
+  ATTACHER_QUEUE_BYTES,
+  ATTACH_COALESCE_MS,
+  ATTACH_FRAME_MAX_BYTES,
+  ATTACH_LOW_WATERMARK_BYTES,
+  RAW_ATTACHER_QUEUE_BYTES,
+} from '../../shared/limits.js';
 import { encodeEnd, outputHeader, type EndReason } from '../../shared/attachStream.js';
 
 /** What an attacher asks of its session. */
@@ -13,13 +19,15 @@ export interface AttacherHost {
 }
 
 /**
- * One attached terminal on the daemon side. Output goes to its socket as
- * Output frames while the socket holds less than the low watermark; beyond
- * that it waits in a queue of its own, so that a terminal that falls too far
- * behind can be cut loose without sending what it missed: a screen terminal
- * is resynchronised from the emulated screen (as tmux does), a raw one
- * (a byte stream, not a screen) is ended with an End frame saying so.
- * How far behind it is (`behind`) is what the session's flow control reads.
+ * One attached terminal on the daemon side. Output waits in a queue of its
+ * own and is pumped into the socket as Output frames while the socket holds
+ * less than the low watermark: at once after a quiet spell, and during a
+ * flood once per ATTACH_COALESCE_MS, many chunks to a frame (written as a
+ * header plus the chunks themselves, no copy). A terminal that falls too far
+ * behind is cut loose without what it missed: a screen terminal is
+ * resynchronised from the emulated screen (as tmux does), a raw one (a byte
+ * stream, not a screen) is ended with an End frame saying so. How far behind
+ * it is (`behind`) is what the session's flow control reads.
  */
 export class Attacher {
   private state: 'replaying' | 'live' | 'lagging' | 'finished' = 'replaying';
@@ -31,6 +39,8 @@ export class Attacher {
   private endAfterReplay = false;
   private resyncOnDrain = false;
   private readonly limit: number;
+  private lastPump = 0;
+  private pumpTimer: NodeJS.Timeout | undefined;
   /** No progress for the stall bound: it no longer holds the session back. */
   stalled = false;
   lastProgress = Date.now();
@@ -60,13 +70,11 @@ export class Attacher {
   }
 
   send(chunk: Buffer): void {
-    if (this.state === 'live' && this.queuedBytes === 0 && this.socket.writableLength < ATTACH_LOW_WATERMARK_BYTES) {
-      this.writeOutput(chunk);
-    } else if (this.state === 'live' || this.state === 'replaying') {
-      this.queue.push(chunk);
-      this.queuedBytes += chunk.length;
-      if (this.behind > this.limit) this.overflow();
-    }
+    if (this.state !== 'live' && this.state !== 'replaying') return;
+    this.queue.push(chunk);
+    this.queuedBytes += chunk.length;
+    if (this.behind > this.limit) return this.overflow();
+    if (this.state === 'live') this.schedulePump();
   }
 
   /** No progress for the stall bound: a screen is redrawn once it reads again. */
@@ -78,21 +86,17 @@ export class Attacher {
   /** Start queueing live output; the caller is about to compute a replay. Returns its token. */
   beginReplay(): number {
     this.state = 'replaying';
-    this.queue = [];
-    this.queuedBytes = 0;
+    this.dropQueue();
     return ++this.replayToken;
   }
 
   /** Write the replay, then what arrived meanwhile, then go live. A stale replay is ignored. */
   finishReplay(token: number, replay: Buffer | string): void {
     if (token !== this.replayToken || this.state !== 'replaying' || this.socket.destroyed) return;
-    const queued = this.queue;
-    this.queue = [];
-    this.queuedBytes = 0;
-    this.writeOutput(typeof replay === 'string' ? Buffer.from(replay) : replay);
+    this.writeFrame([typeof replay === 'string' ? Buffer.from(replay) : replay]);
     this.state = 'live';
-    for (const chunk of queued) this.send(chunk);
     if (this.endAfterReplay) this.finish(this.end!);
+    else this.pump();
   }
 
   /**
@@ -106,15 +110,14 @@ export class Attacher {
       this.endAfterReplay = true;
       return;
     }
-    if (this.queuedBytes === 0) this.close(end);
+    this.pump();
   }
 
   /** Last words for a terminal that lagged behind a session that has ended. */
   finishWith(finalScreen: Buffer | string, end: EndReason): void {
     if (this.state === 'finished') return;
-    this.queue = [];
-    this.queuedBytes = 0;
-    this.writeOutput(typeof finalScreen === 'string' ? Buffer.from(finalScreen) : finalScreen);
+    this.dropQueue();
+    this.writeFrame([typeof finalScreen === 'string' ? Buffer.from(finalScreen) : finalScreen]);
     this.close(end);
   }
 
@@ -123,19 +126,55 @@ export class Attacher {
     return this.end;
   }
 
-  private writeOutput(chunk: Buffer): void {
-    if (chunk.length === 0) return;
+  private schedulePump(): void {
+    if (this.pumpTimer) return;
+    const wait = this.lastPump + ATTACH_COALESCE_MS - performance.now();
+    if (wait <= 0) this.pump();
+    else this.pumpTimer = setTimeout(this.pump, wait);
+  }
+
+  /** Queued output into the socket while it has room; the end once all is out. */
+  private readonly pump = (): void => {
+    clearTimeout(this.pumpTimer);
+    this.pumpTimer = undefined;
+    if (this.state !== 'live') return;
+    while (this.queuedBytes > 0 && this.socket.writableLength < ATTACH_LOW_WATERMARK_BYTES) {
+      this.lastPump = performance.now();
+      this.writeFrame(this.takeFrame());
+    }
+    if (this.queuedBytes === 0 && this.end) this.close(this.end);
+  };
+
+  /** Queued chunks for one frame, up to its bound (a chunk is never split). */
+  private takeFrame(): Buffer[] {
+    let count = 0;
+    let bytes = 0;
+    while (count < this.queue.length && (count === 0 || bytes + this.queue[count]!.length <= ATTACH_FRAME_MAX_BYTES))
+      bytes += this.queue[count++]!.length;
+    this.queuedBytes -= bytes;
+    return this.queue.splice(0, count);
+  }
+
+  private writeFrame(chunks: Buffer[]): void {
+    let length = 0;
+    for (const chunk of chunks) length += chunk.length;
+    if (length === 0) return;
     const { socket } = this;
     socket.cork();
-    socket.write(outputHeader(chunk.length));
-    socket.write(chunk);
+    socket.write(outputHeader(length));
+    for (const chunk of chunks) socket.write(chunk);
     socket.uncork();
+  }
+
+  private dropQueue(): void {
+    this.queue = [];
+    this.queuedBytes = 0;
   }
 
   private close(end: EndReason): void {
     this.state = 'finished';
-    this.queue = [];
-    this.queuedBytes = 0;
+    clearTimeout(this.pumpTimer);
+    this.dropQueue();
     this.socket.end(encodeEnd(end));
     this.host.ended(this);
   }
@@ -152,8 +191,7 @@ export class Attacher {
   /** Drop the backlog; once the socket has drained, redraw from the screen. */
   private resyncWhenDrained(): void {
     this.state = 'lagging';
-    this.queue = [];
-    this.queuedBytes = 0;
+    this.dropQueue();
     this.replayToken++; // A replay under way would leave a gap: it is void.
     this.resyncOnDrain = true;
     if (this.socket.writableLength === 0) setImmediate(this.onDrain);
@@ -167,12 +205,7 @@ export class Attacher {
       this.host.resync(this);
       return;
     }
-    while (this.queuedBytes > 0 && this.socket.writableLength < ATTACH_LOW_WATERMARK_BYTES) {
-      const chunk = this.queue.shift()!;
-      this.queuedBytes -= chunk.length;
-      this.writeOutput(chunk);
-    }
-    if (this.queuedBytes === 0 && this.state === 'live' && this.end) this.close(this.end);
+    this.pump();
     this.host.progressed(this);
   };
 }

@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import os from 'node:os';
+import path from 'node:path';
 import { ErrorCode, KojoError } from '../../shared/errors.js';
 import { newSessionId, isSessionId } from '../../shared/ids.js';
 import { TOOL_EXECUTABLE, TOOL_NAMES, type CreateParams, type ToolName } from '../../shared/protocol.js';
@@ -6,7 +8,7 @@ import { findExecutable } from '../../shared/executables.js';
 import type { EmulatorHost } from '../emulator/host.js';
 import type { BackendProvider, BackendState } from '../backends/backend.js';
 import { adoptSessions } from './adoption.js';
-import { checkWorkDir, loginShell, sessionEnv } from './programEnv.js';
+import { checkWorkDir, daemonEnv, loginShell, sessionEnv } from './programEnv.js';
 import type { PtyProvider } from '../backends/ptyProvider.js';
 import type { TmuxProvider } from '../backends/tmux/provider.js';
 import { Session, type BackendFactory, type SessionRecord } from './session.js';
@@ -92,13 +94,16 @@ export class SessionManager {
       );
     }
     const tool: ToolName = params.tool;
-    checkWorkDir(params.cwd);
+    // A caller on another machine sends neither: this machine's home and environment.
+    const workDir = path.resolve(os.homedir(), params.cwd ?? '.');
+    const callerEnv = params.env ?? daemonEnv();
+    checkWorkDir(workDir);
     if (params.name !== undefined) this.checkName(params.name);
     const spec = TOOLS[tool];
     const id = newSessionId();
-    const env = sessionEnv(params.env, id, params.name);
+    const env = sessionEnv(callerEnv, id, params.name);
     const baseUrl = params.baseUrl ?? this.options.config.get('custom-base-url');
-    Object.assign(env, spec.env?.({ baseUrl, env: params.env }));
+    Object.assign(env, spec.env?.({ baseUrl, env: callerEnv }));
     for (const name of spec.dropEnv ?? []) delete env[name];
 
     const args = params.args;
@@ -119,7 +124,7 @@ export class SessionManager {
       }
       program = args[0]!;
     }
-    const command = findExecutable(program, env.PATH, params.cwd);
+    const command = findExecutable(program, env.PATH, workDir);
     if (!command) throw new KojoError(ErrorCode.ToolNotFound, `tool not found: ${program}`);
 
     const start = spec.startArgs(toolArgs(tool, args));
@@ -127,7 +132,7 @@ export class SessionManager {
     const record: SessionRecord = {
       id,
       tool,
-      workDir: params.cwd,
+      workDir,
       args,
       command,
       env,

@@ -49,8 +49,12 @@ export class ScrollbackRing {
 
   /** The last `n` recorded bytes (a copy). */
   tail(n: number): Buffer {
-    const all = this.bytes();
-    return all.subarray(Math.max(0, all.length - n));
+    const take = Math.min(n, this.length);
+    if (this.length < this.capacity) return Buffer.from(this.buffer.subarray(this.length - take, this.length));
+    // Full and wrapping: the newest byte is just before head.
+    const start = (this.head - take + this.capacity) % this.capacity;
+    if (start < this.head) return Buffer.from(this.buffer.subarray(start, this.head));
+    return Buffer.concat([this.buffer.subarray(start), this.buffer.subarray(0, this.head)], take);
   }
 
   clear(): void {

@@ -222,6 +222,8 @@ export class Session extends EventEmitter<SessionEvents> {
         if (this.running) this.backend?.write(data);
       },
       tail: (bytes) => this.ring.tail(bytes),
+      screenText: async () =>
+        this.emulatorOpen ? (await this.emulator.capture(this.id, {})).lines.join('\n') : undefined,
       approved: (approval) => {
         this.record.approvals.push(approval);
         this.emit('approval', approval);
@@ -298,7 +300,7 @@ export class Session extends EventEmitter<SessionEvents> {
     if (!this.emulatorOpen) return this.replayRaw(attacher);
     const token = attacher.beginReplay();
     this.flushBatch();
-    const screen = await this.emulator.serialize(this.id);
+    const screen = await this.emulator.serialize(this.id, { cols: attacher.cols, rows: attacher.rows });
     attacher.finishReplay(token, CLEAR_FOR_REPLAY + screen.data);
     // Linux sends no SIGWINCH for an unchanged size: nudge a full-screen
     // program into redrawing for its new viewer.

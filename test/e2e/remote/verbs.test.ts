@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT, sandboxes, waitFor } from '../../helpers/kojo.js';
 import { laptopAndBox as pairUp, testSshd, type TestSshd } from '../../helpers/sshd.js';
@@ -51,6 +52,32 @@ test('new, ls, ls --json, stop and rm run on the remote daemon, which autostarts
   const removed = await laptop.run(['--host', host, 'rm', 'far'], { timeout: SSH_WAIT });
   assert.equal(removed.exitCode, 0, removed.stderr);
   assert.deepEqual(JSON.parse((await box.run(['ls', '--json'], { timeout: SSH_WAIT })).stdout), []);
+});
+
+test('over --host, new runs in the remote home with the remote environment, and status says when nothing runs there', async () => {
+  const { laptop, box, host } = await laptopAndBox();
+  const none = await laptop.run(['--host', host, 'daemon', 'status'], { timeout: SSH_WAIT });
+  assert.equal(none.exitCode, 3, none.stderr);
+  assert.match(none.stdout, /^not running on \S+$/);
+  assert.equal(none.stderr, '');
+  const created = await laptop.run(
+    ['--host', host, 'new', 'exec', '--', 'sh', '-c', 'echo "dir=$PWD laptop=[$LAPTOP_ONLY]"; sleep 600'],
+    { env: { LAPTOP_ONLY: 'leaked' }, timeout: SSH_WAIT },
+  );
+  assert.equal(created.exitCode, 0, created.stderr);
+  const id = created.stdout.trim();
+  let screen = '';
+  await waitFor(
+    async () => /dir=/.test((screen = (await box.run(['capture', id], { timeout: SSH_WAIT })).stdout)),
+    20_000,
+    () => `the session's first line (screen: ${JSON.stringify(screen)})`,
+  );
+  // The laptop's directory and environment mean nothing on the box.
+  assert.match(screen, new RegExp(`dir=${os.userInfo().homedir} laptop=\\[\\]`));
+  const status = await laptop.run(['--host', host, 'daemon', 'status'], { timeout: SSH_WAIT });
+  assert.equal(status.exitCode, 0, status.stderr);
+  assert.match(status.stdout, /^running: kojo .*\nstate: {3}\S+\nhost: {4}\S+\n/);
+  assert.equal(await laptop.daemonPid(), undefined);
 });
 
 test('a daemon speaking another protocol is refused, naming the host and both versions', async () => {

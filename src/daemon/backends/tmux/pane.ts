@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import net from 'node:net';
+import { copyingRead } from '../readBuffer.js';
 import { execFileSync } from 'node:child_process';
 import type { Backend, BackendEvents, BackendState } from '../backend.js';
 import type { TmuxServer } from './server.js';
@@ -69,8 +70,12 @@ export class TmuxPane implements Backend, PaneWatcher {
     // Read-write: we are a writer too, so the reader never sees EOF when the
     // pipe command ends or is restarted.
     const fd = fs.openSync(this.fifoPath, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
-    this.fifo = new net.Socket({ fd, readable: true, writable: false });
-    this.fifo.on('data', (chunk: Buffer) => this.onChunk(chunk));
+    this.fifo = new net.Socket({
+      fd,
+      readable: true,
+      writable: false,
+      onread: copyingRead((chunk) => this.onChunk(chunk)),
+    } as net.SocketConstructorOpts);
     this.fifo.on('error', () => undefined);
   }
 
