@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { JSONRPCClient, type JSONRPCRequest, type JSONRPCResponse } from 'json-rpc-2.0';
 import { socketPathProblem, statePaths, type StatePaths } from '../shared/paths.js';
 import { KOJO_VERSION, PROTOCOL_VERSION } from '../shared/version.js';
-import { DAEMON_START_TIMEOUT_MS, MAX_CONTROL_FRAME_BYTES } from '../shared/limits.js';
+import { DAEMON_NODE_FLAGS, DAEMON_START_TIMEOUT_MS, MAX_CONTROL_FRAME_BYTES } from '../shared/limits.js';
 import { LineReader, lineTooLarge } from '../shared/lineReader.js';
 import { openLogNoFollow, stateDirProblem } from '../shared/stateDir.js';
 import type { HelloResult, Methods, MethodName } from '../shared/protocol.js';
@@ -198,7 +198,7 @@ export function startDaemon(paths: StatePaths): () => boolean {
     return openLogNoFollow(paths.log);
   });
   // The daemon's own bundle beside this one.
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./daemon.js', import.meta.url))], {
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, fileURLToPath(new URL('./daemon.js', import.meta.url))], {
     detached: true,
     stdio: ['ignore', log, log],
     cwd: '/',

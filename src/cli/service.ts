@@ -3,6 +3,7 @@
 // absolute paths found at install time.
 import os from 'node:os';
 import path from 'node:path';
+import { DAEMON_NODE_FLAGS } from '../shared/limits.js';
 
 /** First line of every file install writes: uninstall removes only such a file. */
 export const MARKER = 'Written by `kojo daemon install`';
@@ -53,7 +54,7 @@ export function systemdUnit(spec: ServiceSpec): string {
     '',
     '[Service]',
     'Type=simple',
-    `ExecStart=${[spec.node, spec.cli, 'daemon', 'run'].map(systemdQuote).join(' ')}`,
+    `ExecStart=${[spec.node, ...DAEMON_NODE_FLAGS, spec.cli, 'daemon', 'run'].map(systemdQuote).join(' ')}`,
     ...env,
     'Restart=on-failure',
     // tmux-backed sessions live in kojo's tmux server, a child of the daemon:
@@ -83,7 +84,7 @@ export function launchdPlist(spec: ServiceSpec): string {
     `  <key>Label</key><string>${LAUNCHD_LABEL}</string>`,
     '  <key>ProgramArguments</key>',
     '  <array>',
-    ...[spec.node, spec.cli, 'daemon', 'run'].map((arg) => `    <string>${xml(arg)}</string>`),
+    ...[spec.node, ...DAEMON_NODE_FLAGS, spec.cli, 'daemon', 'run'].map((arg) => `    <string>${xml(arg)}</string>`),
     '  </array>',
     ...(env.length
       ? [

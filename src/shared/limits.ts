@@ -16,12 +16,6 @@ export const LAST_OUTPUT_BYTES = 8 * 1024;
  */
 export const ATTACH_HIGH_WATERMARK_BYTES = 1024 * 1024;
 export const ATTACH_LOW_WATERMARK_BYTES = 256 * 1024;
-/**
- * Output to a terminal is written at once when nothing was written for this
- * long; a flood within it goes out as one frame per window, so each chunk
- * read from the program does not cost a write and a wake-up on both sides.
- */
-export const ATTACH_COALESCE_MS = 1;
 /** The most output one coalesced frame carries. */
 export const ATTACH_FRAME_MAX_BYTES = 256 * 1024;
 /** A terminal behind that long without reading no longer holds the session back. */
@@ -34,6 +28,14 @@ export const ATTACHER_QUEUE_BYTES = 2 * 1024 * 1024;
  * spliced into its bytes would corrupt them).
  */
 export const RAW_ATTACHER_QUEUE_BYTES = 64 * 1024 * 1024;
+/**
+ * Node flags the daemon runs with (autostarted and as a service): V8's young
+ * generation grows to tens of MiB by default, which a daemon of mostly idle
+ * sessions never needs back; a small one costs a few more quick collections.
+ */
+export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=2'];
+/** The same bound for the emulator thread (its young generation, in MiB). */
+export const EMULATOR_YOUNG_GENERATION_MIB = 4;
 /** Bytes handed to the emulator thread and not yet parsed before it stands aside. */
 export const EMULATOR_BACKLOG_BYTES = 256 * 1024;
 /** A pause in output this long lets an emulator that stood aside catch up. */

@@ -1,5 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import { EMULATOR_BACKLOG_BYTES, EMULATOR_QUIET_MS, REPLAY_SCROLLBACK_LINES } from '../../shared/limits.js';
+import {
+  EMULATOR_BACKLOG_BYTES,
+  EMULATOR_QUIET_MS,
+  EMULATOR_YOUNG_GENERATION_MIB,
+  REPLAY_SCROLLBACK_LINES,
+} from '../../shared/limits.js';
 import type { FromEmulator, ToEmulator } from './messages.js';
 import type { Capture } from '../../shared/protocol.js';
 import { ModeTracker } from '../../shared/modeTracker.js';
@@ -37,7 +42,7 @@ export class EmulatorHost {
   private nextRequest = 1;
 
   constructor(workerUrl: URL) {
-    this.worker = new Worker(workerUrl);
+    this.worker = new Worker(workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: EMULATOR_YOUNG_GENERATION_MIB } });
     this.worker.unref();
     this.worker.on('message', (message: FromEmulator) => this.onMessage(message));
     this.worker.on('error', (error) => {

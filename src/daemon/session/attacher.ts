@@ -1,7 +1,6 @@
 import type { Socket } from 'node:net';
 import {
   ATTACHER_QUEUE_BYTES,
-  ATTACH_COALESCE_MS,
   ATTACH_FRAME_MAX_BYTES,
   ATTACH_LOW_WATERMARK_BYTES,
   RAW_ATTACHER_QUEUE_BYTES,
@@ -21,9 +20,9 @@ export interface AttacherHost {
 /**
  * One attached terminal on the daemon side. Output waits in a queue of its
  * own and is pumped into the socket as Output frames while the socket holds
- * less than the low watermark: at once after a quiet spell, and during a
- * flood once per ATTACH_COALESCE_MS, many chunks to a frame (written as a
- * header plus the chunks themselves, no copy). A terminal that falls too far
+ * less than the low watermark, at the end of the loop turn that read it:
+ * the chunks of a turn, or of a backlog, go out as one frame (a header plus
+ * the chunks themselves, no copy). A terminal that falls too far
  * behind is cut loose without what it missed: a screen terminal is
  * resynchronised from the emulated screen (as tmux does), a raw one (a byte
  * stream, not a screen) is ended with an End frame saying so. How far behind
@@ -39,8 +38,7 @@ export class Attacher {
   private endAfterReplay = false;
   private resyncOnDrain = false;
   private readonly limit: number;
-  private lastPump = 0;
-  private pumpTimer: NodeJS.Timeout | undefined;
+  private pumpScheduled = false;
   /** No progress for the stall bound: it no longer holds the session back. */
   stalled = false;
   lastProgress = Date.now();
@@ -126,22 +124,19 @@ export class Attacher {
     return this.end;
   }
 
+  /** Output read in one loop turn goes out in one frame, at the turn's end. */
   private schedulePump(): void {
-    if (this.pumpTimer) return;
-    const wait = this.lastPump + ATTACH_COALESCE_MS - performance.now();
-    if (wait <= 0) this.pump();
-    else this.pumpTimer = setTimeout(this.pump, wait);
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(this.pump);
   }
 
   /** Queued output into the socket while it has room; the end once all is out. */
   private readonly pump = (): void => {
-    clearTimeout(this.pumpTimer);
-    this.pumpTimer = undefined;
+    this.pumpScheduled = false;
     if (this.state !== 'live') return;
-    while (this.queuedBytes > 0 && this.socket.writableLength < ATTACH_LOW_WATERMARK_BYTES) {
-      this.lastPump = performance.now();
+    while (this.queuedBytes > 0 && this.socket.writableLength < ATTACH_LOW_WATERMARK_BYTES)
       this.writeFrame(this.takeFrame());
-    }
     if (this.queuedBytes === 0 && this.end) this.close(this.end);
   };
 
@@ -173,7 +168,6 @@ export class Attacher {
 
   private close(end: EndReason): void {
     this.state = 'finished';
-    clearTimeout(this.pumpTimer);
     this.dropQueue();
     this.socket.end(encodeEnd(end));
     this.host.ended(this);
