@@ -165,8 +165,6 @@ test(
   'tmux processes hold none of the daemon’s PTY masters',
   {
     skip: process.platform !== 'linux',
-    // Known: node-pty's masters are not close-on-exec, so a tmux server (re)started after a direct session inherits them.
-    todo: 'issue 9 item 6 is only partly done',
   },
   async () => {
     const b = await box();
@@ -177,9 +175,23 @@ test(
     const mine = ptyMasters(daemon);
     assert.ok(mine.size >= 2, 'the daemon holds its direct sessions’ masters');
     const tmux = (args: string[]) => execa('tmux', ['-S', path.join(b.home, 'run/tmux.sock'), ...args]);
+    const clientPids = async (): Promise<string[]> =>
+      (await tmux(['list-clients', '-F', '#{client_pid}'])).stdout.split('\n').filter(Boolean);
+    // The control client dies; the daemon starts another, now that direct sessions are open.
+    const [first] = await clientPids();
+    process.kill(Number(first), 'SIGKILL');
+    let clients: string[] = [];
+    await waitFor(
+      async () => {
+        await newSession(b, ['exec', '--', 'true']); // work that needs the control client
+        clients = await clientPids();
+        return clients.length > 0 && !clients.includes(first!);
+      },
+      20_000,
+      'a new control client',
+    );
     // The long-lived ones: the server and its clients (kojo's control clients).
     const server = Number((await tmux(['display', '-p', '#{pid}'])).stdout.trim());
-    const clients = (await tmux(['list-clients', '-F', '#{client_pid}'])).stdout.split('\n').filter(Boolean);
     const pids = [server, ...clients.map(Number)];
     assert.ok(pids.length >= 2, 'the server and the control clients');
     for (const pid of pids) {

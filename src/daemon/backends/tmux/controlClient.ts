@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { stdioHidingInherited } from '../inheritedFds.js';
 import { LineReader } from '../../../shared/lineReader.js';
 
 /** Bytes per send-keys command: keeps each control line short. */
@@ -35,10 +36,13 @@ export class ControlClient {
     onExit: () => void,
     onReplyLine: (line: string) => void = () => undefined,
   ) {
+    // Long-lived: it must not hold the masters of direct sessions open now.
+    const { stdio, done } = stdioHidingInherited(['pipe', 'pipe', 'ignore']);
     this.child = spawn(tmuxPath, [...tmuxArgs, '-C', 'attach-session', '-t', session], {
-      stdio: ['pipe', 'pipe', 'ignore'],
+      stdio,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
     });
+    done();
     const reader = new LineReader(CONTROL_LINE_MAX_BYTES);
     this.child.stdout!.on('data', (chunk: Buffer) => {
       let lines: string[];

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { stdioHidingInherited, type Slot } from '../inheritedFds.js';
 import type { StatePaths } from '../../../shared/paths.js';
 import { ControlClient } from './controlClient.js';
 import { LIST_PANES_FORMAT, exitOf, parsePanes, type PaneListing, type PaneWatcher } from './panes.js';
@@ -78,14 +79,29 @@ export class TmuxServer {
 
   /** Runs one tmux command on kojo's server (`;` between arguments separates commands, run as one). */
   run(args: string[]): Promise<RunResult> {
-    // Plain execFile: execa's extra machinery per call showed up as daemon memory.
+    // Only new-session can start a server, which lives on: it must inherit none of our PTY masters.
+    const standard: [Slot, Slot, Slot] = ['ignore', 'pipe', 'pipe'];
+    const { stdio, done } =
+      args[0] === 'new-session' ? stdioHidingInherited(standard) : { stdio: standard, done: () => undefined };
+    // Plain spawn: execa's extra machinery per call showed up as daemon memory.
+    const child = spawn(this.tmuxPath, [...this.socketArgs, ...args], { stdio, env: { ...process.env, TMUX: '' } });
+    done();
     return new Promise((resolve) => {
-      execFile(
-        this.tmuxPath,
-        [...this.socketArgs, ...args],
-        { env: { ...process.env, TMUX: '' }, maxBuffer: TMUX_OUTPUT_MAX_BYTES },
-        (error, stdout, stderr) => resolve({ ok: !error, stdout: stdout.replace(/\n$/, ''), stderr }),
-      );
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let size = 0;
+      const keep = (into: Buffer[]) => (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= TMUX_OUTPUT_MAX_BYTES) into.push(chunk);
+      };
+      child.stdout?.on('data', keep(out));
+      child.stderr?.on('data', keep(err));
+      child.on('error', (error) => resolve({ ok: false, stdout: '', stderr: error.message }));
+      child.on('close', (code) => {
+        const stdout = Buffer.concat(out).toString('utf8').replace(/\n$/, '');
+        const stderr = Buffer.concat(err).toString('utf8');
+        resolve({ ok: code === 0 && size <= TMUX_OUTPUT_MAX_BYTES, stdout, stderr });
+      });
     });
   }
 
