@@ -39,9 +39,13 @@ export function launchScript(launch: LaunchScript): string {
   const program = `/usr/bin/env -i ${env.join(' ')} "TMUX=$TMUX" "TMUX_PANE=$TMUX_PANE" ${launch.command.map(shellQuote).join(' ')}`;
   const lines = [
     'rm -f -- "$0"',
+    // The shell's own stderr is /dev/null (the pane's is kept on 3 for the
+    // program): dash reports a child killed by a signal ("Terminated") there.
+    'exec 3>&2 2>/dev/null',
     `${tmux} wait-for ${shellQuote(launch.name)}`,
     'trap : INT QUIT', // A handler, not "ignore": the program still gets the defaults.
-    program,
+    // A subshell that execs it: dash would apply 2>&3 to itself while it waits.
+    `( exec ${program} 2>&3 3>&- )`,
     'code=$?',
   ];
   if (launch.exitFile) lines.push(`printf %s "$code" > ${shellQuote(launch.exitFile)}`);
