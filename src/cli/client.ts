@@ -10,7 +10,8 @@ import { KOJO_VERSION, PROTOCOL_VERSION } from '../shared/version.js';
 import { DAEMON_NODE_FLAGS, DAEMON_START_TIMEOUT_MS, MAX_CONTROL_FRAME_BYTES } from '../shared/limits.js';
 import { LineReader, lineTooLarge } from '../shared/lineReader.js';
 import { openLogNoFollow, stateDirProblem } from '../shared/stateDir.js';
-import type { HelloResult, Methods, MethodName } from '../shared/protocol.js';
+import type { Methods, MethodName } from '../shared/protocol.js';
+import type { HelloResult } from '../shared/protocol/requests.js';
 import { CliError, exitStatusFor, warn } from './output.js';
 import { attempt } from '../shared/systemError.js';
 import { selectedHost } from './remote/transport.js';
@@ -198,12 +199,16 @@ export function startDaemon(paths: StatePaths): () => boolean {
     return openLogNoFollow(paths.log);
   });
   // The daemon's own bundle beside this one.
-  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, fileURLToPath(new URL('./daemon.js', import.meta.url))], {
-    detached: true,
-    stdio: ['ignore', log, log],
-    cwd: '/',
-    env: process.env,
-  });
+  const child = spawn(
+    process.execPath,
+    [...DAEMON_NODE_FLAGS, fileURLToPath(new URL('./daemon.js', import.meta.url))],
+    {
+      detached: true,
+      stdio: ['ignore', log, log],
+      cwd: '/',
+      env: process.env,
+    },
+  );
   child.unref();
   fs.closeSync(log);
   let exited = false;

@@ -6,7 +6,7 @@ import {
   REPLAY_SCROLLBACK_LINES,
 } from '../../shared/limits.js';
 import type { FromEmulator, ToEmulator } from './messages.js';
-import type { Capture } from '../../shared/protocol.js';
+import type { Capture } from '../../shared/protocol/terminalIo.js';
 import { ModeTracker } from '../../shared/modeTracker.js';
 
 interface EmulatorState {
@@ -42,7 +42,9 @@ export class EmulatorHost {
   private nextRequest = 1;
 
   constructor(workerUrl: URL) {
-    this.worker = new Worker(workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: EMULATOR_YOUNG_GENERATION_MIB } });
+    this.worker = new Worker(workerUrl, {
+      resourceLimits: { maxYoungGenerationSizeMb: EMULATOR_YOUNG_GENERATION_MIB },
+    });
     this.worker.unref();
     this.worker.on('message', (message: FromEmulator) => this.onMessage(message));
     this.worker.on('error', (error) => {
