@@ -1,5 +1,5 @@
 import { connectDaemon } from './client.js';
-import { Notification, type WatchTopic } from '../shared/protocol.js';
+import { Notification, type WatchTopic } from '../shared/protocol/requests.js';
 
 /**
  * Prints what happened so far, then streams a session's events until it

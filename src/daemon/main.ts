@@ -4,7 +4,7 @@ import type net from 'node:net';
 import { socketPathProblem, statePaths } from '../shared/paths.js';
 import { stateDirProblem } from '../shared/stateDir.js';
 import { KOJO_VERSION, PROTOCOL_VERSION } from '../shared/version.js';
-import type { HelloResult } from '../shared/protocol.js';
+import type { HelloResult } from '../shared/protocol/requests.js';
 import { listenExclusive } from './control/socketLock.js';
 import { ControlServer } from './control/server.js';
 import { SessionManager } from './session/manager.js';

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { sandboxes, waitFor, FIXTURE_BIN, KOJO_BIN } from '../helpers/kojo.js';
 import { lines, info, subscribe, statesOf, waitForState, newSession, typeInto } from '../helpers/agents.js';
-import type { StateEvent, YoloResult } from '../../src/shared/protocol.js';
+import type { YoloResult } from '../../src/shared/protocol/requests.js';
+import type { StateEvent } from '../../src/shared/protocol/session.js';
 
 const box = sandboxes({ path: [FIXTURE_BIN] });
 

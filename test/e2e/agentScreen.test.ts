@@ -8,7 +8,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { sandboxes, waitFor, FIXTURE_BIN, KOJO_BIN } from '../helpers/kojo.js';
 import { lines, info, subscribe, statesOf, waitForState, newSession, typeInto } from '../helpers/agents.js';
-import type { YoloResult } from '../../src/shared/protocol.js';
+import type { YoloResult } from '../../src/shared/protocol/requests.js';
 
 const box = sandboxes({ path: [FIXTURE_BIN] });
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { waitFor, connect, type Sandbox } from './kojo.js';
-import type { SessionInfo, StateEvent } from '../../src/shared/protocol.js';
+import type { SessionInfo, StateEvent } from '../../src/shared/protocol/session.js';
 
 export function lines(file: string): string[] {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];

@@ -13,7 +13,8 @@ import { findRolloutById, findRolloutFor } from '../../src/daemon/agents/codexRo
 import { AgentStateMachine } from '../../src/daemon/agents/stateMachine.js';
 import { handleHook } from '../../src/daemon/agents/hookEvents.js';
 import type { DetectorHost } from '../../src/daemon/agents/detector.js';
-import type { StateEvent, YoloApproval } from '../../src/shared/protocol.js';
+import type { YoloApproval } from '../../src/shared/protocol/agent.js';
+import type { StateEvent } from '../../src/shared/protocol/session.js';
 
 const menu = (text: string): string | undefined => findApprovalMenu(normaliseForYolo(text));
 

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Store } from '../../src/daemon/session/store.js';
-import type { SessionRecord } from '../../src/daemon/session/session.js';
+import type { SessionRecord } from '../../src/daemon/session/record.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Attachment } from '../../shared/protocol.js';
+import type { Attachment } from '../../shared/protocol/agent.js';
 import { connectDaemon } from '../client.js';
 import { CliError, printJson, table } from '../output.js';
 import { watch } from '../watch.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { socketPathProblem, statePaths } from '../../shared/paths.js';
-import { TOOL_NAMES } from '../../shared/protocol.js';
+import { TOOL_NAMES } from '../../shared/protocol/session.js';
 import { DaemonClient, tryConnect } from '../client.js';
 import { CliError } from '../output.js';
 import { SHELLS, completionScript, type CompletionModel, type Shell } from '../completionScripts.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { Notification, type StateEvent } from '../../shared/protocol.js';
+import { Notification } from '../../shared/protocol/requests.js';
+import type { StateEvent } from '../../shared/protocol/session.js';
 import { connectDaemon } from '../client.js';
 import { color } from '../output.js';
 

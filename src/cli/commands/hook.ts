@@ -6,7 +6,7 @@ import net from 'node:net';
 import type { Command } from 'commander';
 import { HOOK_CALL_TIMEOUT_MS, MAX_CONTROL_FRAME_BYTES } from '../../shared/limits.js';
 import { statePaths } from '../../shared/paths.js';
-import { HOOK_SOURCES, type HookSource } from '../../shared/protocol.js';
+import { HOOK_SOURCES, type HookSource } from '../../shared/protocol/agent.js';
 
 /** Claude Code's documented allow decision for a PermissionRequest hook. */
 export const ALLOW_DECISION = JSON.stringify({

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { SessionInfo } from '../../shared/protocol.js';
+import type { SessionInfo } from '../../shared/protocol/session.js';
 import { connectDaemon } from '../client.js';
 import { age, color, printJson, table, warn } from '../output.js';
 

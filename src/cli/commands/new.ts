@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { TOOL_NAMES } from '../../shared/protocol.js';
+import { TOOL_NAMES } from '../../shared/protocol/session.js';
 import { connectDaemon } from '../client.js';
 import { printJson } from '../output.js';
 import { callerCwd, callerEnv } from '../callerContext.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { TOOL_EXECUTABLE, TOOL_NAMES, type ToolInfo } from '../../shared/protocol.js';
+import type { ToolInfo } from '../../shared/protocol/requests.js';
+import { TOOL_EXECUTABLE, TOOL_NAMES } from '../../shared/protocol/session.js';
 import { findExecutable } from '../../shared/executables.js';
 import { currentDir, printJson, table } from '../output.js';
 

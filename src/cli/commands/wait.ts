@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { AGENT_STATES, type AgentState, type SessionInfo } from '../../shared/protocol.js';
+import { AGENT_STATES, type AgentState } from '../../shared/protocol/agent.js';
+import type { SessionInfo } from '../../shared/protocol/session.js';
 import { connectDaemon } from '../client.js';
 import { CliError } from '../output.js';
 

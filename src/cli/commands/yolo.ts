@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { YoloApproval } from '../../shared/protocol.js';
+import type { YoloApproval } from '../../shared/protocol/agent.js';
 import { connectDaemon } from '../client.js';
 import { CliError, plural } from '../output.js';
 import { watch } from '../watch.js';

@@ -1,4 +1,4 @@
-import type { HelloResult } from '../../shared/protocol.js';
+import type { HelloResult } from '../../shared/protocol/requests.js';
 import { KOJO_VERSION, PROTOCOL_VERSION } from '../../shared/version.js';
 import { CliError, warn } from '../output.js';
 import type { RemoteHost } from './hostUrl.js';

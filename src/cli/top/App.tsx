@@ -2,7 +2,7 @@
 // and a footer of keys. Keys that change a session call back into run.ts.
 import React, { useEffect, useState } from 'react';
 import { Box, Text, useInput, useStdout } from 'ink';
-import type { Capture } from '../../shared/protocol.js';
+import type { Capture } from '../../shared/protocol/terminalIo.js';
 import { nextAttention, rows, type Row } from './model.js';
 import type { Feed } from './feed.js';
 import { NewSessionForm, type NewSession } from './NewSessionForm.js';

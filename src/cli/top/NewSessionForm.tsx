@@ -2,7 +2,7 @@
 // selected session's tool and directory.
 import React, { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
-import type { SessionInfo } from '../../shared/protocol.js';
+import type { SessionInfo } from '../../shared/protocol/session.js';
 import type { Paint } from './parts.js';
 
 export interface NewSession {

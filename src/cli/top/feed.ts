@@ -1,8 +1,9 @@
 // The dashboard's view of the daemon: the session list kept current by the
 // daemon's event stream, and the selected session's screen.
 import { EventEmitter } from 'node:events';
-import type { Capture, SessionInfo, StateEvent } from '../../shared/protocol.js';
-import { Notification } from '../../shared/protocol.js';
+import type { SessionInfo, StateEvent } from '../../shared/protocol/session.js';
+import type { Capture } from '../../shared/protocol/terminalIo.js';
+import { Notification } from '../../shared/protocol/requests.js';
 import { connectDaemon, type DaemonClient } from '../client.js';
 
 /** The preview follows output at most this late. */

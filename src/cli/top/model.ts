@@ -1,6 +1,7 @@
 // What `kojo top` shows, as plain data: the order of sessions, the filter,
 // and each row's cells. No terminal code here, so it is easy to test.
-import type { AgentState, SessionInfo } from '../../shared/protocol.js';
+import type { AgentState } from '../../shared/protocol/agent.js';
+import type { SessionInfo } from '../../shared/protocol/session.js';
 import { age } from '../output.js';
 
 export interface Row {

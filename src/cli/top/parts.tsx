@@ -2,7 +2,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { Chalk } from 'chalk';
-import type { Capture } from '../../shared/protocol.js';
+import type { Capture } from '../../shared/protocol/terminalIo.js';
 import { stateOf, type Row } from './model.js';
 
 /** Colour only for a terminal that wants it (NO_COLOR turns it off). */

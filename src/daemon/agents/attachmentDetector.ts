@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Attachment } from '../../shared/protocol.js';
+import type { Attachment } from '../../shared/protocol/agent.js';
 import { replaceAnsi } from '../../shared/ansi.js';
 
 const MIME_BY_EXTENSION: Record<string, string> = {

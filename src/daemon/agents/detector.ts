@@ -1,4 +1,5 @@
-import type { Attachment, ToolName, YoloApproval } from '../../shared/protocol.js';
+import type { Attachment, YoloApproval } from '../../shared/protocol/agent.js';
+import type { ToolName } from '../../shared/protocol/session.js';
 import type { AgentStateMachine } from './stateMachine.js';
 
 /** What the detectors read and change of a session's record. */

@@ -1,4 +1,4 @@
-import type { HookResult, HookSource } from '../../shared/protocol.js';
+import type { HookResult, HookSource } from '../../shared/protocol/agent.js';
 import type { Detector, DetectorHost } from './detector.js';
 import { TOOLS } from './tools.js';
 import { ScreenStateDetector } from './screenStateDetector.js';

@@ -5,7 +5,7 @@
 // - Gemini CLI hooks reference, https://geminicli.com/docs/hooks/reference
 // - Codex notify, https://github.com/openai/codex/blob/main/docs/config.md#notify
 //   (type agent-turn-complete, thread-id, cwd, last-assistant-message)
-import type { HookResult, HookSource } from '../../shared/protocol.js';
+import type { HookResult, HookSource } from '../../shared/protocol/agent.js';
 import type { DetectorHost } from './detector.js';
 import { deniedBy } from './denyRule.js';
 import { codexHome, findRolloutById } from './codexRollout.js';

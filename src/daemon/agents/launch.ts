@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ToolName } from '../../shared/protocol.js';
+import type { ToolName } from '../../shared/protocol/session.js';
 import { TOOLS } from './tools.js';
 import { hookArgv, hookShellCommand } from './hooks/hookCommand.js';
 import { kojoClaudeSettings, withClaudeSettings } from './hooks/claudeSettings.js';

@@ -1,4 +1,4 @@
-import type { ToolName } from '../../shared/protocol.js';
+import type { ToolName } from '../../shared/protocol/session.js';
 import { codexHome, findRolloutById, findRolloutFor } from './codexRollout.js';
 
 /**

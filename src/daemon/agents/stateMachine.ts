@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { AgentState, StateEvent, StateSource, ToolName } from '../../shared/protocol.js';
+import type { AgentState, StateSource } from '../../shared/protocol/agent.js';
+import type { StateEvent, ToolName } from '../../shared/protocol/session.js';
 
 /** Who the state belongs to, for the events it sends. */
 export interface StateOwner {

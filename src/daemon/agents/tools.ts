@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TOOL_EXECUTABLE, TOOL_NAMES, type ToolName } from '../../shared/protocol.js';
+import { TOOL_EXECUTABLE, TOOL_NAMES, type ToolName } from '../../shared/protocol/session.js';
 
 export const DEFAULT_CUSTOM_BASE_URL = 'http://localhost:8080';
 

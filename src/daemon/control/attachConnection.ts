@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import { createJSONRPCErrorResponse, type JSONRPCResponse } from 'json-rpc-2.0';
 import { ErrorCode, KojoError } from '../../shared/errors.js';
-import type { AttachParams } from '../../shared/protocol.js';
+import type { AttachParams } from '../../shared/protocol/terminalIo.js';
 import { FrameDecoder, FrameType, encodeEnd } from '../../shared/attachStream.js';
 import { paramSchemas, describeIssue } from './validate.js';
 import type { SessionManager } from '../session/manager.js';
@@ -43,7 +43,7 @@ export class AttachConnections {
     socket.once('close', () => this.sockets.delete(socket));
     send(socket, { jsonrpc: '2.0', id, result: { id: session.id, status: session.record.status } });
     const readOnly = params.readOnly ?? false;
-    const attacher = session.attach(socket, {
+    const attacher = session.viewers.attach(socket, {
       cols: params.cols,
       rows: params.rows,
       readOnly,
@@ -64,7 +64,7 @@ export class AttachConnections {
           // Keys typed after the session ended go nowhere, as on a dead terminal.
           if (!readOnly && session.running) session.write(frame.data);
         } else if (frame.type === FrameType.Resize) {
-          if (!readOnly) session.resize(frame.cols, frame.rows, attacher);
+          if (!readOnly) session.viewers.resize(frame.cols, frame.rows, attacher);
         } else {
           // Detached: nothing after it is the user's to act on.
           socket.off('data', onFrames);

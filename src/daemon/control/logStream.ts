@@ -6,7 +6,7 @@ import type net from 'node:net';
 import { createJSONRPCErrorResponse, type JSONRPCResponse } from 'json-rpc-2.0';
 import { ErrorCode, KojoError } from '../../shared/errors.js';
 import { RAW_ATTACHER_QUEUE_BYTES } from '../../shared/limits.js';
-import type { LogsResult } from '../../shared/protocol.js';
+import type { LogsResult } from '../../shared/protocol/terminalIo.js';
 import type { SessionManager } from '../session/manager.js';
 import type { OutputLogs } from '../session/outputLog.js';
 import { paramSchemas, describeIssue } from './validate.js';

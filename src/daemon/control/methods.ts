@@ -2,7 +2,8 @@
 import path from 'node:path';
 import type { Socket } from 'node:net';
 import { ErrorCode, KojoError } from '../../shared/errors.js';
-import { Notification, type Methods, type MethodName, type HelloResult } from '../../shared/protocol.js';
+import type { Methods, MethodName } from '../../shared/protocol.js';
+import { Notification, type HelloResult } from '../../shared/protocol/requests.js';
 import type { SessionManager } from '../session/manager.js';
 import type { Config } from '../config.js';
 import type { OutputLogs } from '../session/outputLog.js';
@@ -54,15 +55,17 @@ export const methods: { [M in Exclude<MethodName, StreamMethod>]: Handler<M> } =
 
   'session.yolo': (params, ctx) => {
     const session = ctx.manager.resolve(params.session);
-    if (params.enabled !== undefined) session.setYolo(params.enabled);
+    if (params.enabled !== undefined) session.detection.setYolo(params.enabled);
     return { id: session.id, yoloMode: session.record.yoloMode, approvals: session.record.approvals };
   },
 
-  'session.attachments': (params, ctx) => ctx.manager.resolve(params.session).attachments(),
+  'session.attachments': (params, ctx) => ctx.manager.resolve(params.session).detection.attachments(),
 
   'session.attachmentRemove': (params, ctx) => {
     const session = ctx.manager.resolve(params.session);
-    const removed = session.untrack(params.path) || session.untrack(path.resolve(session.record.workDir, params.path));
+    const removed =
+      session.detection.untrack(params.path) ||
+      session.detection.untrack(path.resolve(session.record.workDir, params.path));
     if (!removed) throw new KojoError(ErrorCode.InvalidParams, `not an attachment of ${session.id}: ${params.path}`);
     return { removed };
   },
@@ -83,7 +86,7 @@ export const methods: { [M in Exclude<MethodName, StreamMethod>]: Handler<M> } =
     });
     if (!session.running) setImmediate(() => onExit(session.info()));
     // Subscribed and read in the same turn: nothing falls between backlog and stream.
-    const backlog = params.topic === 'yolo' ? [...session.record.approvals] : session.attachments();
+    const backlog = params.topic === 'yolo' ? [...session.record.approvals] : session.detection.attachments();
     return { id: session.id, backlog };
   },
 

@@ -1,7 +1,8 @@
 // Params of every method, checked before any handler runs. The schemas are
 // tied to the shared types so that a change on one side fails to compile.
 import { z } from 'zod';
-import { AGENT_STATES, type Methods, type MethodName } from '../../shared/protocol.js';
+import type { Methods, MethodName } from '../../shared/protocol.js';
+import { AGENT_STATES } from '../../shared/protocol/agent.js';
 import { normalizeSize } from '../../shared/limits.js';
 
 // Any u16 is accepted, then cut to the one size rule (0 falls back to 80×24).

@@ -6,7 +6,7 @@ import {
   REPLAY_SCROLLBACK_LINES,
 } from '../../shared/limits.js';
 import type { FromEmulator, ToEmulator } from './messages.js';
-import type { Capture } from '../../shared/protocol.js';
+import type { Capture } from '../../shared/protocol/terminalIo.js';
 import { ModeTracker } from '../../shared/modeTracker.js';
 
 interface EmulatorState {

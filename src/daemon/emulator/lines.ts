@@ -2,7 +2,7 @@
 // each cell's colours and attributes as SGR sequences (as tmux's
 // `capture-pane -e` prints them).
 import type xtermHeadless from '@xterm/headless';
-import type { Capture } from '../../shared/protocol.js';
+import type { Capture } from '../../shared/protocol/terminalIo.js';
 
 type Term = InstanceType<typeof xtermHeadless.Terminal>;
 type Line = NonNullable<ReturnType<Term['buffer']['active']['getLine']>>;

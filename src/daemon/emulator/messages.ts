@@ -1,5 +1,5 @@
 // Messages between the daemon's main thread and its emulator thread.
-import type { Capture } from '../../shared/protocol.js';
+import type { Capture } from '../../shared/protocol/terminalIo.js';
 
 export type ToEmulator =
   | { type: 'open'; id: string; cols: number; rows: number; scrollback: number }

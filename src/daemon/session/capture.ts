@@ -1,7 +1,7 @@
 // `kojo capture` of a session whose emulator has closed (it exited): its last
 // screen, rebuilt in a scratch emulator from the screen serialized at exit,
 // or from the recorded output when this daemon never emulated it.
-import type { Capture, CaptureParams } from '../../shared/protocol.js';
+import type { Capture, CaptureParams } from '../../shared/protocol/terminalIo.js';
 import type { EmulatorHost, SerializedScreen } from '../emulator/host.js';
 
 let scratch = 0;

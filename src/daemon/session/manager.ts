@@ -1,31 +1,26 @@
 import { EventEmitter } from 'node:events';
-import os from 'node:os';
-import path from 'node:path';
 import { ErrorCode, KojoError } from '../../shared/errors.js';
-import { newSessionId, isSessionId } from '../../shared/ids.js';
-import { TOOL_EXECUTABLE, TOOL_NAMES, type CreateParams, type ToolName } from '../../shared/protocol.js';
-import { findExecutable } from '../../shared/executables.js';
+import type { HookResult } from '../../shared/protocol/agent.js';
+import type { CreateParams, HookParams } from '../../shared/protocol/requests.js';
+import type { StateEvent } from '../../shared/protocol/session.js';
 import type { EmulatorHost } from '../emulator/host.js';
 import type { BackendProvider, BackendState } from '../backends/backend.js';
-import { adoptSessions } from './adoption.js';
-import { checkWorkDir, daemonEnv, loginShell, sessionEnv } from './programEnv.js';
 import type { PtyProvider } from '../backends/ptyProvider.js';
 import type { TmuxProvider } from '../backends/tmux/provider.js';
-import { Session, type BackendFactory, type SessionRecord } from './session.js';
-import type { Store } from './store.js';
 import type { Config } from '../config.js';
 import { TOOLS, isToolName, toolArgs } from '../agents/tools.js';
-import { secretsOf } from './secrets.js';
-import type { OutputLogs } from './outputLog.js';
-import { statePaths } from '../../shared/paths.js';
-import type { HookParams, HookResult, StateEvent } from '../../shared/protocol.js';
-import { launchArgs } from '../agents/launch.js';
 import { restartToolSessionId } from '../agents/restartId.js';
 import { runNotifyCommand } from '../agents/attention/notify.js';
 import type { AgentOptions } from '../agents/detectorList.js';
-
-const DEFAULT_COLS = 80;
-const DEFAULT_ROWS = 24;
+import { adoptSessions } from './adoption.js';
+import { checkWorkDir } from './programEnv.js';
+import { secretsOf } from './secrets.js';
+import type { OutputLogs } from './outputLog.js';
+import type { Store } from './store.js';
+import { Session } from './session.js';
+import type { SessionRecord } from './record.js';
+import { checkName, findSession } from './naming.js';
+import { backendFactory, newRecord, withHooks } from './spawn.js';
 
 export interface ManagerOptions {
   store: Store;
@@ -69,87 +64,19 @@ export class SessionManager {
 
   /** Full ID, name, or a unique ID prefix (with or without `s_`). */
   resolve(ref: string): Session {
-    const exact = this.sessions.get(ref);
-    if (exact) return exact;
-    for (const session of this.sessions.values()) if (session.record.name === ref) return session;
-    const prefix = ref.startsWith('s_') ? ref : `s_${ref}`;
-    const matches = /^s_[0-9a-f]*$/.test(prefix)
-      ? [...this.sessions.values()].filter((s) => s.id.startsWith(prefix))
-      : [];
-    if (matches.length === 1) return matches[0]!;
-    if (matches.length > 1) {
-      const names = matches.map((s) => (s.record.name ? `${s.id} (${s.record.name})` : s.id)).join(', ');
-      throw new KojoError(ErrorCode.AmbiguousSession, `ambiguous session "${ref}": matches ${names}`);
-    }
-    throw new KojoError(ErrorCode.SessionNotFound, `session not found: ${ref}`);
+    return findSession(this.sessions, ref);
   }
 
   // --- create / restart ---------------------------------------------------
 
   async create(params: CreateParams, extra: { internal?: boolean; parentId?: string } = {}): Promise<Session> {
-    if (!isToolName(params.tool)) {
-      throw new KojoError(
-        ErrorCode.UnsupportedTool,
-        `unsupported tool: ${params.tool} (supported: ${TOOL_NAMES.join(', ')})`,
-      );
-    }
-    const tool: ToolName = params.tool;
-    // A caller on another machine sends neither: this machine's home and environment.
-    const workDir = path.resolve(os.homedir(), params.cwd ?? '.');
-    const callerEnv = params.env ?? daemonEnv();
-    checkWorkDir(workDir);
-    if (params.name !== undefined) this.checkName(params.name);
-    const spec = TOOLS[tool];
-    const id = newSessionId();
-    const env = sessionEnv(callerEnv, id, params.name);
-    const baseUrl = params.baseUrl ?? this.options.config.get('custom-base-url');
-    Object.assign(env, spec.env?.({ baseUrl, env: callerEnv }));
-    for (const name of spec.dropEnv ?? []) delete env[name];
-
-    const args = params.args;
-    let program: string;
-    if (spec.terminal) {
-      if (args.length > 0) {
-        throw new KojoError(
-          ErrorCode.InvalidParams,
-          `the ${tool} tool opens your login shell and takes no arguments; to run a program: kojo new exec -- ${args.join(' ')}`,
-        );
-      }
-      program = loginShell(env);
-    } else if (TOOL_EXECUTABLE[tool]) {
-      program = TOOL_EXECUTABLE[tool];
-    } else {
-      if (args.length === 0) {
-        throw new KojoError(ErrorCode.InvalidParams, 'exec needs a program: kojo new exec -- PROGRAM [ARGS...]');
-      }
-      program = args[0]!;
-    }
-    const command = findExecutable(program, env.PATH, workDir);
-    if (!command) throw new KojoError(ErrorCode.ToolNotFound, `tool not found: ${program}`);
-
-    const start = spec.startArgs(toolArgs(tool, args));
     const provider = this.options.tmux && !params.direct ? this.options.tmux : this.options.pty;
-    const record: SessionRecord = {
-      id,
-      tool,
-      workDir,
-      args,
-      command,
-      env,
-      status: 'running',
-      yoloMode: params.yolo ?? false,
-      approvals: [],
-      createdAt: new Date().toISOString(),
-      lastCols: params.cols ?? DEFAULT_COLS,
-      lastRows: params.rows ?? DEFAULT_ROWS,
-      attachments: [],
-      backend: { kind: provider.kind } as BackendState,
-    };
-    if (params.name !== undefined) record.name = params.name;
-    if (start.toolSessionId) record.toolSessionId = start.toolSessionId;
-    if (extra.internal) record.internal = true;
-    if (extra.parentId) record.parentId = extra.parentId;
-    if (tool === 'custom') record.baseUrl = baseUrl;
+    const { record, args, program } = newRecord(params, extra, {
+      config: this.options.config,
+      backend: provider.kind,
+      checkName: (name) => checkName(name, this.sessions.values()),
+    });
+    const { id } = record;
     const session = this.add(record);
     // Stored before it starts (and before the caller hears of it): an
     // acknowledged session is never missing after a crash, and one that
@@ -161,13 +88,13 @@ export class SessionManager {
       throw error;
     }
     try {
-      await session.start(this.backendFactory(provider), this.launch(record, start.args));
+      await session.start(backendFactory(provider), this.launch(record, args));
     } catch (error) {
       this.sessions.delete(id);
       this.scheduleSave();
       throw new KojoError(ErrorCode.SpawnFailed, `cannot start ${program}: ${(error as Error).message}`);
     }
-    this.log(`created ${id} (${tool}: ${command})`);
+    this.log(`created ${id} (${record.tool}: ${record.command})`);
     this.scheduleSave();
     return session;
   }
@@ -193,7 +120,7 @@ export class SessionManager {
     else delete record.toolSessionId;
     try {
       await session.start(
-        this.backendFactory(provider),
+        backendFactory(provider),
         this.launch(record, spec.restartArgs(toolArgs(record.tool, record.args), resumeId)),
       );
     } catch (error) {
@@ -207,29 +134,7 @@ export class SessionManager {
 
   /** The arguments the tool runs with: the given ones plus the hooks kojo listens on. */
   private launch(record: SessionRecord, args: string[]): string[] {
-    const paths = statePaths();
-    return launchArgs(record, args, { socket: paths.socket, runDir: paths.runDir, log: (m) => this.log(m) });
-  }
-
-  private backendFactory(provider: BackendProvider): BackendFactory {
-    return (session, args, events) => {
-      const { record } = session;
-      const { backend, state } = provider.spawn(
-        {
-          sessionId: record.id,
-          file: record.command,
-          args,
-          cwd: record.workDir,
-          env: record.env,
-          cols: record.lastCols,
-          rows: record.lastRows,
-          terminal: TOOLS[record.tool].terminal ?? false,
-        },
-        events,
-      );
-      record.backend = state;
-      return backend;
-    };
+    return withHooks(record, args, (m) => this.log(m));
   }
 
   private providerOf(state: BackendState): BackendProvider | undefined {
@@ -249,7 +154,7 @@ export class SessionManager {
       this.log(`hook from unknown session ${params.session} ignored`);
       return {};
     }
-    return session.hook(params.source, params.event);
+    return session.detection.hook(params.source, params.event);
   }
 
   // --- stop / remove ------------------------------------------------------
@@ -347,26 +252,6 @@ export class SessionManager {
     } catch (error) {
       this.saveProblem = (error as Error).message;
       throw error;
-    }
-  }
-
-  /**
-   * The one rule for names, whatever their length: 1–64 of letters, digits,
-   * '.', '_', '-', starting with a letter or digit, and not `s_` + hex, which
-   * reads as an ID or an ID prefix and would shadow real sessions.
-   */
-  private checkName(name: string): void {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name) || /^s_[0-9a-f]/i.test(name) || isSessionId(name)) {
-      const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
-      throw new KojoError(
-        ErrorCode.InvalidParams,
-        `invalid name ${shown}: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, and not s_ followed by hex (that reads as a session ID)`,
-      );
-    }
-    for (const session of this.sessions.values()) {
-      if (session.record.name === name) {
-        throw new KojoError(ErrorCode.NameTaken, `name already in use: ${name} (${session.id})`);
-      }
     }
   }
 

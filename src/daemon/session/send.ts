@@ -2,7 +2,7 @@
 // same input path as an attached terminal (Session.write).
 import { ErrorCode, KojoError } from '../../shared/errors.js';
 import { KEY_NAMES_HELP, keyBytes } from '../../shared/keys.js';
-import type { SendParams, SendResult } from '../../shared/protocol.js';
+import type { SendParams, SendResult } from '../../shared/protocol/terminalIo.js';
 import type { Session } from './session.js';
 
 const PASTE_START = '\x1b[200~';

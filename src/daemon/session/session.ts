@@ -1,72 +1,21 @@
+// One session: its program's lifecycle, the hot path its output takes, and
+// its input. Its viewers, emulated screen and detection are parts it owns
+// (viewers.ts, screen.ts, detection.ts); its record is record.ts.
 import { EventEmitter } from 'node:events';
-import type { Socket } from 'node:net';
-import type {
-  Attachment,
-  Capture,
-  CaptureParams,
-  HookResult,
-  HookSource,
-  SessionInfo,
-  SessionStatus,
-  ToolName,
-  YoloApproval,
-} from '../../shared/protocol.js';
-import {
-  ATTACHMENT_TAIL_BYTES,
-  LAST_OUTPUT_BYTES,
-  SCROLLBACK_RING_BYTES,
-  STOP_GRACE_MS,
-  disabled,
-} from '../../shared/limits.js';
-import { CLEAR_FOR_REPLAY } from '../../shared/terminal.js';
-import type { Backend, BackendEvents, BackendState } from '../backends/backend.js';
-import type { EmulatorHost, SerializedScreen } from '../emulator/host.js';
+import type { Attachment, YoloApproval } from '../../shared/protocol/agent.js';
+import type { SessionInfo } from '../../shared/protocol/session.js';
+import type { Capture, CaptureParams } from '../../shared/protocol/terminalIo.js';
+import { LAST_OUTPUT_BYTES, SCROLLBACK_RING_BYTES, STOP_GRACE_MS } from '../../shared/limits.js';
+import type { Backend, BackendEvents } from '../backends/backend.js';
+import type { EmulatorHost } from '../emulator/host.js';
 import { ScrollbackRing } from './ring.js';
-import { Attacher, type AttacherHost } from './attacher.js';
-import { FlowControl } from './flowControl.js';
-import type { EndReason } from '../../shared/attachStream.js';
-import { describeAttachment } from '../agents/attachmentDetector.js';
 import { AgentStateMachine } from '../agents/stateMachine.js';
-import { DetectorList, type AgentOptions } from '../agents/detectorList.js';
-import type { DetectorHost } from '../agents/detector.js';
+import type { AgentOptions } from '../agents/detectorList.js';
 import { ErrorCode, KojoError } from '../../shared/errors.js';
-import { captureExited } from './capture.js';
-
-const EMULATOR_OFF = disabled('emulator');
-const DETECTORS_OFF = disabled('detectors');
-
-/** What the store keeps of a session. */
-export interface SessionRecord {
-  id: string;
-  name?: string;
-  tool: ToolName;
-  workDir: string;
-  /** The user's arguments, as given (for exec: program first). */
-  args: string[];
-  /** Absolute path of the program run. */
-  command: string;
-  env: Record<string, string>;
-  status: SessionStatus;
-  exitCode?: number;
-  exitSignal?: string;
-  yoloMode: boolean;
-  approvals: YoloApproval[];
-  internal?: boolean;
-  createdAt: string;
-  exitedAt?: string;
-  toolSessionId?: string;
-  parentId?: string;
-  /** Which backend holds the program, and that backend's own state. */
-  backend: BackendState;
-  /** It ended with an earlier daemon and nobody saw how (exit code unknown). */
-  lost?: boolean;
-  lastCols: number;
-  lastRows: number;
-  attachments: Attachment[];
-  /** Last 8 KB of output, base64 (bytes, not text). */
-  lastOutput?: string;
-  baseUrl?: string;
-}
+import { sessionInfo, type SessionRecord } from './record.js';
+import { SessionScreen } from './screen.js';
+import { Viewers } from './viewers.js';
+import { Detection } from './detection.js';
 
 export interface SessionEvents {
   approval: [YoloApproval];
@@ -87,39 +36,65 @@ export type BackendFactory = (session: Session, args: string[], events: BackendE
  */
 export class Session extends EventEmitter<SessionEvents> {
   readonly ring = new ScrollbackRing(SCROLLBACK_RING_BYTES);
+  /** The terminals attached to it. */
+  readonly viewers: Viewers;
+  private readonly screen: SessionScreen;
   private backend: Backend | undefined;
-  private readonly attachers = new Set<Attacher>();
-  private readonly flow = new FlowControl(this.attachers, () => this.backend);
-  private readonly attacherHost: AttacherHost = {
-    resync: (attacher) => void this.replayTo(attacher),
-    progressed: (attacher) => this.flow.progressed(attacher),
-    ended: (attacher) => this.detach(attacher),
-  };
   private batch: Buffer[] = [];
   private batchBytes = 0;
   private flushScheduled = false;
-  private emulatorOpen = false;
-  private finalScreen: Promise<SerializedScreen> | undefined;
   /** What the agent is doing (SPEC §10), from its hooks or its screen. */
   readonly agent: AgentStateMachine;
-  private readonly detectors: DetectorList;
+  /** The detectors and what they track (yolo, attachments, hooks). */
+  readonly detection: Detection;
   private killTimer: NodeJS.Timeout | undefined;
   private exitWaiters: Array<() => void> = [];
 
   constructor(
     readonly record: SessionRecord,
-    private readonly emulator: EmulatorHost,
+    emulator: EmulatorHost,
     agentOptions: AgentOptions,
   ) {
     super();
-    this.agent = new AgentStateMachine(record, () => this.attachers.size);
+    this.screen = new SessionScreen(emulator, record.id, this.ring);
+    this.viewers = new Viewers({
+      record,
+      ring: this.ring,
+      screen: this.screen,
+      isRunning: () => this.running,
+      backend: () => this.backend,
+      flush: () => this.flushBatch(),
+      seen: () => this.agent.seen(),
+    });
+    this.agent = new AgentStateMachine(record, () => this.viewers.count);
     // Waiters (kojo wait, send --wait) look again on every change, state changes included.
     this.agent.on('state', () => this.emit('change'));
     if (record.status === 'exited') {
       this.agent.state = 'exited';
       this.agent.since = record.exitedAt ?? record.createdAt;
     }
-    this.detectors = new DetectorList(this.detectorHost(), agentOptions);
+    this.detection = new Detection(
+      {
+        record,
+        ring: this.ring,
+        agent: this.agent,
+        isRunning: () => this.running,
+        write: (data) => {
+          if (this.running) this.backend?.write(data);
+        },
+        screenText: () => this.screen.text(),
+        approved: (approval) => {
+          this.emit('approval', approval);
+          this.emit('change');
+        },
+        attached: (attachment) => {
+          this.emit('attachment', attachment);
+          this.emit('change');
+        },
+        changed: () => this.emit('change'),
+      },
+      agentOptions,
+    );
     if (record.lastOutput) this.ring.write(Buffer.from(record.lastOutput, 'base64'));
   }
 
@@ -143,7 +118,7 @@ export class Session extends EventEmitter<SessionEvents> {
     delete record.exitSignal;
     delete record.exitedAt;
     delete record.lost;
-    this.detectors.started();
+    this.detection.started();
     await this.watch((events) => factory(this, args, events));
   }
 
@@ -158,7 +133,7 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   private async watch(connect: (events: BackendEvents) => Backend): Promise<void> {
-    this.openEmulator();
+    this.screen.start(this.record.lastCols, this.record.lastRows);
     try {
       this.backend = connect({
         onData: (chunk) => this.onData(chunk),
@@ -167,7 +142,7 @@ export class Session extends EventEmitter<SessionEvents> {
       await this.backend.ready;
     } catch (error) {
       this.backend = undefined;
-      this.closeEmulator();
+      this.screen.close();
       throw error;
     }
   }
@@ -183,10 +158,7 @@ export class Session extends EventEmitter<SessionEvents> {
 
   private onData(chunk: Buffer): void {
     this.ring.write(chunk);
-    if (this.attachers.size) {
-      for (const attacher of this.attachers) attacher.send(chunk);
-      this.flow.afterSend();
-    }
+    this.viewers.send(chunk);
     this.batch.push(chunk);
     this.batchBytes += chunk.length;
     if (!this.flushScheduled) {
@@ -203,157 +175,17 @@ export class Session extends EventEmitter<SessionEvents> {
     const bytes = this.batchBytes;
     this.batch = [];
     this.batchBytes = 0;
-    if (this.emulatorOpen) this.emulator.feed(this.id, batch, bytes);
+    this.screen.feed(batch, bytes);
     this.emit('output', batch, bytes);
-    if (DETECTORS_OFF) return;
-    this.detectors.output(tailOf(batch, ATTACHMENT_TAIL_BYTES));
+    this.detection.output(batch);
   };
 
-  // --- detectors (src/daemon/agents) ---------------------------------------
-
-  private detectorHost(): DetectorHost {
-    return {
-      record: this.record,
-      agent: this.agent,
-      isRunning: () => this.running,
-      recordedBytes: () => this.ring.total,
-      type: (data) => {
-        this.detectors.input();
-        if (this.running) this.backend?.write(data);
-      },
-      tail: (bytes) => this.ring.tail(bytes),
-      screenText: async () =>
-        this.emulatorOpen ? (await this.emulator.capture(this.id, {})).lines.join('\n') : undefined,
-      approved: (approval) => {
-        this.record.approvals.push(approval);
-        this.emit('approval', approval);
-        this.emit('change');
-      },
-      attached: (attachment) => {
-        this.record.attachments.push(attachment);
-        this.emit('attachment', attachment);
-        this.emit('change');
-      },
-      changed: () => this.emit('change'),
-    };
-  }
-
-  setYolo(enabled: boolean): void {
-    this.record.yoloMode = enabled;
-    this.emit('change');
-    this.detectors.yolo(enabled);
-  }
-
-  /** A call from the agent's own hooks (`kojo hook`). */
-  hook(source: HookSource, event: Record<string, unknown>): HookResult {
-    return this.detectors.hook(source, event);
-  }
-
-  /** Tracked attachments; files that vanished are dropped. */
-  attachments(): Attachment[] {
-    const before = this.record.attachments.length;
-    this.record.attachments = this.record.attachments.filter((a) => describeAttachment(a.path, new Date()));
-    if (this.record.attachments.length !== before) this.emit('change');
-    return this.record.attachments;
-  }
-
-  untrack(file: string): boolean {
-    const before = this.record.attachments.length;
-    this.record.attachments = this.record.attachments.filter((a) => a.path !== file);
-    const removed = this.record.attachments.length !== before;
-    if (removed) this.emit('change');
-    return removed;
-  }
-
-  // --- attach -------------------------------------------------------------
-
-  attach(socket: Socket, options: { cols: number; rows: number; readOnly: boolean; raw: boolean }): Attacher {
-    const { cols, rows, readOnly, raw } = options;
-    const attacher = new Attacher(socket, readOnly, raw, cols, rows, this.attacherHost);
-    this.attachers.add(attacher);
-    this.agent.seen();
-    socket.once('close', () => this.detach(attacher));
-    if (this.running && !readOnly) this.resize(cols, rows, attacher);
-    if (raw) {
-      this.replayRaw(attacher);
-    } else {
-      void this.replayTo(attacher, !readOnly);
-    }
-    return attacher;
-  }
-
-  private detach(attacher: Attacher): void {
-    if (this.attachers.delete(attacher)) this.flow.progressed(undefined);
-  }
-
-  get attachedCount(): number {
-    return this.attachers.size;
-  }
-
-  private async replayTo(attacher: Attacher, redraw = false): Promise<void> {
-    if (!this.running && this.finalScreen) {
-      attacher.beginReplay();
-      attacher.finishWith(CLEAR_FOR_REPLAY + (await this.finalScreen).data, this.endedHow());
-      return;
-    }
-    // No screen to show (emulator off, or exited before this daemon): the record.
-    if (!this.emulatorOpen) return this.replayRaw(attacher);
-    const token = attacher.beginReplay();
-    this.flushBatch();
-    const screen = await this.emulator.serialize(this.id, { cols: attacher.cols, rows: attacher.rows });
-    attacher.finishReplay(token, CLEAR_FOR_REPLAY + screen.data);
-    // Linux sends no SIGWINCH for an unchanged size: nudge a full-screen
-    // program into redrawing for its new viewer.
-    if (redraw && screen.alternate) this.jiggle();
-  }
-
-  /** The recorded bytes, then live; synchronous, so no output slips between. */
-  private replayRaw(attacher: Attacher): void {
-    attacher.finishReplay(attacher.beginReplay(), this.ring.bytes());
-    if (!this.running) attacher.finish(this.endedHow());
-  }
-
-  private endedHow(): EndReason {
-    const { exitCode, exitSignal } = this.record;
-    if (this.record.lost) return { reason: 'lost' };
-    const end: EndReason = { reason: 'exited' };
-    if (exitCode !== undefined) end.code = exitCode;
-    if (exitSignal !== undefined) end.signal = exitSignal;
-    return end;
-  }
-
-  private jiggle(): void {
-    const { lastCols: cols, lastRows: rows } = this.record;
-    this.backend?.resize(cols, rows > 1 ? rows - 1 : rows + 1);
-    setTimeout(() => this.backend?.resize(this.record.lastCols, this.record.lastRows), 50);
-  }
-
-  /**
-   * The latest resize sets the size. Every other terminal is redrawn from the
-   * emulated screen at the new size: the program redraws only its own area,
-   * so a larger terminal would keep leftovers outside it.
-   */
-  resize(cols: number, rows: number, from?: Attacher): void {
-    if (cols < 1 || rows < 1) return;
-    if (from) {
-      from.cols = cols;
-      from.rows = rows;
-    }
-    if (cols === this.record.lastCols && rows === this.record.lastRows) return;
-    this.record.lastCols = cols;
-    this.record.lastRows = rows;
-    this.backend?.resize(cols, rows);
-    if (!this.emulatorOpen) return;
-    this.emulator.resize(this.id, cols, rows);
-    for (const attacher of this.attachers) {
-      if (attacher !== from && !attacher.raw && attacher.holdsBack) void this.replayTo(attacher);
-    }
-  }
+  // --- input and screen ---------------------------------------------------
 
   /** Input for the program; an exited session refuses it (every caller: attach, send). */
   write(data: Buffer | string): void {
     if (!this.running || !this.backend) throw new KojoError(ErrorCode.SessionNotRunning, 'session not running');
-    this.detectors.input();
+    this.detection.input();
     this.backend.write(data);
   }
 
@@ -365,21 +197,13 @@ export class Session extends EventEmitter<SessionEvents> {
   /** The terminal modes the program set ('' without an emulator), after all output so far. */
   terminalModes(): Promise<string> {
     this.flushBatch();
-    return this.emulatorOpen ? this.emulator.modes(this.id) : Promise.resolve('');
+    return this.screen.modes();
   }
 
   /** The emulated screen as lines; an exited session's last screen. */
   capture(options: Omit<CaptureParams, 'session'>): Promise<Capture> {
     this.flushBatch();
-    if (this.emulatorOpen) return this.emulator.capture(this.id, options);
-    const { lastCols: cols, lastRows: rows } = this.record;
-    return captureExited(
-      this.emulator,
-      { id: this.id, cols, rows },
-      this.finalScreen,
-      () => this.ring.bytes(),
-      options,
-    );
+    return this.screen.capture(options, this.record.lastCols, this.record.lastRows);
   }
 
   // --- lifecycle ----------------------------------------------------------
@@ -397,10 +221,10 @@ export class Session extends EventEmitter<SessionEvents> {
   /** Stop watching, leave the program running (tmux-backed, at daemon shutdown). */
   async leaveRunning(): Promise<void> {
     let modes = '';
-    if (this.emulatorOpen) {
+    if (this.screen.isOpen) {
       // Bounded: a stuck emulator thread must not hold up the daemon's exit.
       const timeout = new Promise<string>((resolve) => setTimeout(resolve, 1000, '').unref());
-      modes = await Promise.race([this.emulator.modes(this.id), timeout]);
+      modes = await Promise.race([this.screen.modes(), timeout]);
     }
     // The backend keeps what it cannot report itself.
     this.backend?.detach(modes);
@@ -420,32 +244,12 @@ export class Session extends EventEmitter<SessionEvents> {
     if (signal) record.exitSignal = signal;
     record.exitedAt = new Date().toISOString();
     record.lastOutput = this.ring.tail(LAST_OUTPUT_BYTES).toString('base64');
-    if (this.emulatorOpen) this.finalScreen = this.emulator.serialize(this.id);
-    this.closeEmulator();
-    this.flow.release();
-    for (const attacher of this.attachers) attacher.finish(this.endedHow());
+    this.screen.freeze();
+    this.viewers.ended();
     for (const resolve of this.exitWaiters.splice(0)) resolve();
-    this.detectors.exited();
+    this.detection.exited();
     this.emit('exit', this.info());
     this.emit('change');
-  }
-
-  private closeEmulator(): void {
-    if (!this.emulatorOpen) return;
-    this.emulatorOpen = false;
-    this.emulator.close(this.id);
-  }
-
-  private openEmulator(): void {
-    if (this.emulatorOpen || EMULATOR_OFF) return;
-    this.finalScreen = undefined;
-    this.emulator.open(this.id, this.record.lastCols, this.record.lastRows, () => this.ring.bytes());
-    this.emulatorOpen = true;
-    // Restarted sessions keep their scrollback: seed the screen with it.
-    if (this.ring.size) {
-      const seed = this.ring.bytes();
-      this.emulator.feed(this.id, [seed], seed.length);
-    }
   }
 
   /** The program ended with an earlier daemon and nobody saw how. */
@@ -457,48 +261,8 @@ export class Session extends EventEmitter<SessionEvents> {
     this.emit('change');
   }
 
-  // --- views --------------------------------------------------------------
-
   info(): SessionInfo {
-    const r = this.record;
-    const info: SessionInfo = {
-      id: r.id,
-      tool: r.tool,
-      workDir: r.workDir,
-      args: r.args,
-      command: r.command,
-      status: r.status,
-      yoloMode: r.yoloMode,
-      yoloApprovals: r.approvals.length,
-      createdAt: r.createdAt,
-      lastCols: r.lastCols,
-      lastRows: r.lastRows,
-      attachments: r.attachments,
-      attached: this.attachers.size,
-      state: this.agent.state,
-      stateSince: this.agent.since,
-      stateSource: this.agent.source,
-      attention: this.agent.attention,
-    };
-    if (r.name !== undefined) info.name = r.name;
-    if (r.exitCode !== undefined) info.exitCode = r.exitCode;
-    if (r.exitSignal !== undefined) info.exitSignal = r.exitSignal;
-    if (r.internal) info.internal = true;
-    if (r.exitedAt !== undefined) info.exitedAt = r.exitedAt;
-    if (r.toolSessionId !== undefined) info.toolSessionId = r.toolSessionId;
-    if (r.parentId !== undefined) info.parentId = r.parentId;
-    if (r.backend.kind === 'tmux') info.tmuxSessionName = r.backend.session;
-    if (r.lost) info.lost = true;
-    if (this.running && this.backend?.pid !== undefined) info.pid = this.backend.pid;
-    return info;
+    const pid = this.running ? this.backend?.pid : undefined;
+    return sessionInfo(this.record, { attached: this.viewers.count, agent: this.agent, pid });
   }
-}
-
-/** The last `n` bytes of a list of chunks, copying only those. */
-function tailOf(chunks: Buffer[], n: number): Buffer {
-  let size = 0;
-  let first = chunks.length;
-  while (first > 0 && size < n) size += chunks[--first]!.length;
-  const tail = first === chunks.length - 1 ? chunks[first]! : Buffer.concat(chunks.slice(first));
-  return tail.length > n ? tail.subarray(tail.length - n) : tail;
 }

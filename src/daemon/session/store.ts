@@ -5,7 +5,7 @@ import { EXITED_SESSION_MAX_AGE_MS, normalizeSize } from '../../shared/limits.js
 import { ErrorCode, KojoError } from '../../shared/errors.js';
 import { describeWriteError, writeFileAtomicSync } from '../atomicWrite.js';
 import { withoutSecrets } from './secrets.js';
-import type { SessionRecord } from './session.js';
+import type { SessionRecord } from './record.js';
 
 export type LoadResult =
   /** `warnings`: what was set right while loading (duplicates moved aside), for the log. */

@@ -1,7 +1,8 @@
 // `kojo wait` and `kojo send --wait`: resolve when the session reaches one of
 // the wanted agent states, exits, goes quiet (sessions without a state), or
 // the timeout passes. Driven by the session's own events; nothing polls.
-import type { SessionInfo, WaitParams, WaitResult } from '../../shared/protocol.js';
+import type { SessionInfo } from '../../shared/protocol/session.js';
+import type { WaitParams, WaitResult } from '../../shared/protocol/terminalIo.js';
 import type { Session } from './session.js';
 
 export function waitFor(session: Session, params: WaitParams, cancelled: Promise<void>): Promise<WaitResult> {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import xtermHeadless from '@xterm/headless';
 import { sandboxes, waitFor } from '../../helpers/kojo.js';
-import type { Capture } from '../../../src/shared/protocol.js';
+import type { Capture } from '../../../src/shared/protocol/terminalIo.js';
 
 const box = sandboxes();
 

@@ -12,7 +12,7 @@ import { TmuxProvider } from '../../../src/daemon/backends/tmux/provider.js';
 import { TmuxServer } from '../../../src/daemon/backends/tmux/server.js';
 import type { AdoptRequest } from '../../../src/daemon/backends/backend.js';
 import { migrateBackend } from '../../../src/daemon/session/store.js';
-import type { SessionRecord } from '../../../src/daemon/session/session.js';
+import type { SessionRecord } from '../../../src/daemon/session/record.js';
 import { waitFor } from '../../helpers/kojo.js';
 import { findExecutable } from '../../../src/shared/executables.js';
 

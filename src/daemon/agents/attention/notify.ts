@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { StateEvent } from '../../../shared/protocol.js';
+import type { StateEvent } from '../../../shared/protocol/session.js';
 
 /** A notify command that has not ended by then is killed. */
 const NOTIFY_TIMEOUT_MS = 30_000;

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { HookSource } from '../../../shared/protocol.js';
+import type { HookSource } from '../../../shared/protocol/agent.js';
 
 /** How an agent runs `kojo hook`: this node, the CLI bundle beside the daemon's, the daemon's socket. */
 export function hookArgv(source: HookSource, socket: string): string[] {
