@@ -56,6 +56,8 @@ export const ATTACHMENT_TAIL_BYTES = 8 * 1024;
 export const YOLO_RESPONSE_DELAY_MS = 100;
 /** An agent with hooks that has not called one this long after starting is watched by its screen. */
 export const HOOK_SILENCE_MS = 15_000;
+/** How much of a malformed hook event `kojo hook` passes on, for the daemon's log. */
+export const MALFORMED_HOOK_EXCERPT_CHARS = 200;
 /** The most a `kojo hook` call takes, the daemon down or slow: the agent waits for it. */
 export const HOOK_CALL_TIMEOUT_MS = 3000;
 

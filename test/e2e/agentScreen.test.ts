@@ -119,4 +119,23 @@ test('kojo hook never hurts the agent: no daemon, a silent daemon, bad JSON, unk
     fs.readFileSync(path.join(b.home, 'daemon.log'), 'utf8'),
     /hook from unknown session s_00000000000000aa/,
   );
+  // Malformed JSON from a session that exists: logged by the daemon, the session unchanged.
+  const id = await newSession(b, ['exec', '--', 'sleep', '600']);
+  const before = await info(b, id);
+  const bad = await execa(process.execPath, [KOJO_BIN, 'hook', 'claude', '--socket', socket], {
+    env: { ...b.env, KOJO_SESSION_ID: id },
+    extendEnv: false,
+    input: '{"hook_event_name": "Stop", oops',
+    reject: false,
+  });
+  assert.equal(bad.exitCode, 0);
+  assert.equal(bad.stdout, '');
+  await waitFor(
+    () => fs.readFileSync(path.join(b.home, 'daemon.log'), 'utf8').includes(`malformed claude hook event from ${id}`),
+    10_000,
+    'the malformed event in the daemon log',
+  );
+  const after = await info(b, id);
+  assert.equal(after.state, before.state);
+  assert.equal(after.stateSource, before.stateSource);
 });

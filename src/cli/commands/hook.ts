@@ -4,7 +4,7 @@
 // approves a permission request. No daemon autostart, no version handshake.
 import net from 'node:net';
 import type { Command } from 'commander';
-import { HOOK_CALL_TIMEOUT_MS, MAX_CONTROL_FRAME_BYTES } from '../../shared/limits.js';
+import { HOOK_CALL_TIMEOUT_MS, MALFORMED_HOOK_EXCERPT_CHARS, MAX_CONTROL_FRAME_BYTES } from '../../shared/limits.js';
 import { statePaths } from '../../shared/paths.js';
 import { HOOK_SOURCES, type HookSource } from '../../shared/protocol/agent.js';
 
@@ -44,11 +44,24 @@ async function runHook(
   const session = process.env.KOJO_SESSION_ID;
   if (!session || !(HOOK_SOURCES as readonly string[]).includes(source)) return undefined;
   const text = payload ?? (await readStdin(deadline));
-  const event: unknown = JSON.parse(text);
-  if (typeof event !== 'object' || event === null || Array.isArray(event)) return undefined;
+  const event = parseEvent(text);
   const socket = socketPath ?? statePaths().socket;
-  const answer = await call(socket, { session, source: source as HookSource, event }, deadline);
+  // Not an event: the daemon logs it (the agent is not told).
+  const params = event
+    ? { session, source: source as HookSource, event }
+    : { session, source: source as HookSource, event: {}, malformed: text.slice(0, MALFORMED_HOOK_EXCERPT_CHARS) };
+  const answer = await call(socket, params, deadline);
   return answer?.allow ? ALLOW_DECISION : undefined;
+}
+
+function parseEvent(text: string): Record<string, unknown> | undefined {
+  try {
+    const event: unknown = JSON.parse(text);
+    if (typeof event === 'object' && event !== null && !Array.isArray(event)) return event as Record<string, unknown>;
+  } catch {
+    // Said to the daemon as malformed.
+  }
+  return undefined;
 }
 
 function readStdin(deadline: number): Promise<string> {

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Methods, MethodName } from '../../shared/protocol.js';
 import { AGENT_STATES } from '../../shared/protocol/agent.js';
-import { normalizeSize } from '../../shared/limits.js';
+import { MALFORMED_HOOK_EXCERPT_CHARS, normalizeSize } from '../../shared/limits.js';
 
 // Any u16 is accepted, then cut to the one size rule (0 falls back to 80×24).
 const dimension = z.number().int().min(0).max(65_535);
@@ -51,7 +51,12 @@ export const paramSchemas: { [M in MethodName]: z.ZodType<Methods[M]['params']> 
     })
     .strict(),
   'session.hook': z
-    .object({ session, source: z.enum(['claude', 'codex', 'gemini']), event: z.record(z.string(), z.unknown()) })
+    .object({
+      session,
+      source: z.enum(['claude', 'codex', 'gemini']),
+      event: z.record(z.string(), z.unknown()),
+      malformed: z.string().max(MALFORMED_HOOK_EXCERPT_CHARS).optional(),
+    })
     .strict(),
   'events.subscribe': empty,
   'config.get': z.object({ key: z.string().min(1).max(256) }).strict(),

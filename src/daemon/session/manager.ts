@@ -147,11 +147,15 @@ export class SessionManager {
     return adoptSessions(providers, sessions, options, (message) => this.log(message));
   }
 
-  /** A call from an agent's hooks; an unknown session is logged and ignored, never an error. */
+  /** A call from an agent's hooks; an unknown session or a malformed event is logged and ignored, never an error. */
   hook(params: HookParams): HookResult {
     const session = this.sessions.get(params.session);
     if (!session) {
       this.log(`hook from unknown session ${params.session} ignored`);
+      return {};
+    }
+    if (params.malformed !== undefined) {
+      this.log(`malformed ${params.source} hook event from ${session.id} ignored: ${JSON.stringify(params.malformed)}`);
       return {};
     }
     return session.detection.hook(params.source, params.event);

@@ -103,4 +103,6 @@ export const Notification = {
 export interface HookParams extends SessionRef {
   source: HookSource;
   event: Record<string, unknown>;
+  /** The start of what the agent sent when it was not a JSON object: logged, nothing else. */
+  malformed?: string;
 }

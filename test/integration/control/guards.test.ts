@@ -121,3 +121,22 @@ test('past 256 control connections, a new one is told why and closed; the daemon
   await waitFor(async () => Boolean((await call(box, 'daemon.hello', {})).result), 30_000, 'hello');
   attached.socket.destroy();
 });
+
+test('session.hook: a malformed event is logged and changes nothing; an oversized excerpt is refused', async () => {
+  const { box, id } = await started();
+  // Even with an event beside it, a call that says it is malformed is only logged.
+  const event = { hook_event_name: 'Stop' };
+  const said = (await call(box, 'session.hook', { session: id, source: 'claude', event, malformed: 'oops' })) as {
+    result?: unknown;
+  };
+  assert.deepEqual(said.result, {});
+  const huge = (await call(box, 'session.hook', {
+    session: id,
+    source: 'claude',
+    event: {},
+    malformed: 'x'.repeat(201),
+  })) as { error?: { message: string } };
+  assert.match(huge.error?.message ?? '', /malformed/);
+  const info = (await call(box, 'session.get', { session: id })) as { result: { state: string } };
+  assert.notEqual(info.result.state, 'idle');
+});
