@@ -94,7 +94,13 @@ async function serve(): Promise<number> {
     log(`loaded ${loaded.records.length} session(s) from ${paths.store}`);
   } else {
     storeProblem = loaded.problem;
-    log(`store problem: ${loaded.problem}; starting empty, orphan cleanup skipped`);
+    // tmux keeps a copy of each of its sessions' records: take those back.
+    const kept = await (tmux.provider?.remembered() ?? Promise.resolve([]));
+    const records = kept.map((text) => store.parse(text)).filter((record) => record !== undefined);
+    await manager.adopt(manager.load(records), { cleanOrphans: false });
+    log(
+      `store problem: ${loaded.problem}; re-adopted ${records.length} tmux-backed session(s) from tmux, orphan cleanup skipped`,
+    );
   }
   // Exited-with-the-last-daemon direct sessions were finalised by adopt; save once.
   manager.saveNow();

@@ -96,6 +96,7 @@ export class SessionManager {
     }
     this.log(`created ${id} (${record.tool}: ${record.command})`);
     this.scheduleSave();
+    this.options.tmux?.remember(record.backend, this.options.store.serialize(record));
     return session;
   }
 
@@ -128,6 +129,7 @@ export class SessionManager {
       throw new KojoError(ErrorCode.SpawnFailed, `cannot restart ${record.command}: ${(error as Error).message}`);
     }
     this.log(`restarted ${session.id}`);
+    this.options.tmux?.remember(record.backend, this.options.store.serialize(record));
     this.scheduleSave();
     return session;
   }

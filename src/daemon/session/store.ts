@@ -55,13 +55,31 @@ export class Store {
 
   /** Throws a KojoError saying why when the file could not be replaced; the last good file stays. */
   save(records: SessionRecord[]): void {
-    const keepSecrets = this.options.keepSecrets?.() ?? false;
-    const sessions = keepSecrets ? records : records.map((r) => ({ ...r, env: withoutSecrets(r.env) }));
     try {
-      writeFileAtomicSync(this.file, JSON.stringify({ version: STORE_VERSION, sessions }, null, 1) + '\n');
+      writeFileAtomicSync(this.file, JSON.stringify(this.stored(records), null, 1) + '\n');
     } catch (error) {
       throw new KojoError(ErrorCode.Internal, `cannot save sessions: ${describeWriteError(error)}`);
     }
+  }
+
+  /** One record as the store would keep it (secrets as configured), on one line. */
+  serialize(record: SessionRecord): string {
+    return JSON.stringify(this.stored([record]));
+  }
+
+  /** A record from serialize(), checked as the store checks its own; undefined if it is not one. */
+  parse(text: string): SessionRecord | undefined {
+    try {
+      return parseStore(text)[0];
+    } catch {
+      return undefined;
+    }
+  }
+
+  private stored(records: SessionRecord[]): { version: number; sessions: SessionRecord[] } {
+    const keepSecrets = this.options.keepSecrets?.() ?? false;
+    const sessions = keepSecrets ? records : records.map((r) => ({ ...r, env: withoutSecrets(r.env) }));
+    return { version: STORE_VERSION, sessions };
   }
 
   /** Temp files of a save a crash interrupted (ours, or write-file-atomic's `<name>.<n>`). */

@@ -202,9 +202,9 @@ test('a lost output pipe is noticed and re-established', async () => {
   assert.equal(await term.waitForExit(), 0);
 });
 
-test('unknown kojo_* tmux sessions are removed at start, but not when the store was corrupt', async () => {
+test('unknown kojo_* tmux sessions are removed at start; a corrupt store keeps them and re-adopts its own from tmux', async () => {
   const b = await box();
-  await newSession(b, ['exec', '--', 'sleep', '600']);
+  const id = await newSession(b, ['exec', '--', 'sleep', '600']);
   await b.run(['daemon', 'stop']);
   assert.equal((await tmux(b, ['new-session', '-d', '-s', 'kojo_s_00000000deadbeef', 'sleep', '600'])).exitCode, 0);
   assert.equal((await tmux(b, ['new-session', '-d', '-s', 'not_kojo', 'sleep', '600'])).exitCode, 0);
@@ -217,10 +217,18 @@ test('unknown kojo_* tmux sessions are removed at start, but not when the store 
   await b.run(['daemon', 'stop']);
   assert.equal((await tmux(b, ['new-session', '-d', '-s', 'kojo_s_00000000deadbeef', 'sleep', '600'])).exitCode, 0);
   fs.writeFileSync(path.join(b.home, 'sessions.json'), 'garbage');
-  await b.run(['ls']);
+  const listed = await b.run(['ls', '--json']);
   names = await kojoSessions(b);
   assert.ok(names.includes('kojo_s_00000000deadbeef'), 'kept: the store could not say it was unknown');
   assert.equal(names.length, 3);
+  // The session kojo made is back, from the copy of its record tmux kept; the store's problem is said.
+  const back = (JSON.parse(listed.stdout) as { id: string; status: string; command: string }[]).find(
+    (s) => s.id === id,
+  );
+  assert.equal(back?.status, 'running', listed.stdout);
+  assert.match(back.command, /sleep$/);
+  assert.match(listed.stderr, /sessions may be missing: .*sessions\.json is corrupt/);
+  assert.equal((await b.run(['stop', id])).exitCode, 0);
 });
 
 test('a fast producer through pipe-pane loses no line', async () => {

@@ -20,6 +20,7 @@ import { TmuxPane, type TmuxStateRef } from './pane.js';
 import { TerminalPane, readExitFile } from './terminalPane.js';
 import { captureCommands, renderCapture } from './capture.js';
 import { launchScript, markerBytes } from './launch.js';
+import { rememberRecord, rememberedRecords } from './recovery.js';
 
 export type TmuxStatus = { used: boolean; reason?: string; version?: string };
 
@@ -244,6 +245,16 @@ export class TmuxProvider implements BackendProvider {
   }
 
   /** A dead pane may still hold the name. */
+  /** Keep a session's stored record in tmux too: the way back if the store is lost. */
+  remember(state: BackendState, text: string): void {
+    if (state.kind === 'tmux') void rememberRecord(this.server, state.session, text);
+  }
+
+  /** The records kept in tmux, for a daemon whose store could not be read. */
+  remembered(): Promise<string[]> {
+    return rememberedRecords(this.server);
+  }
+
   async release(state: BackendState): Promise<void> {
     if (state.kind === 'tmux') await this.server.run(['kill-session', '-t', state.session]);
   }
