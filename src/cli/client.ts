@@ -198,12 +198,16 @@ export function startDaemon(paths: StatePaths): () => boolean {
     return openLogNoFollow(paths.log);
   });
   // The daemon's own bundle beside this one.
-  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, fileURLToPath(new URL('./daemon.js', import.meta.url))], {
-    detached: true,
-    stdio: ['ignore', log, log],
-    cwd: '/',
-    env: process.env,
-  });
+  const child = spawn(
+    process.execPath,
+    [...DAEMON_NODE_FLAGS, fileURLToPath(new URL('./daemon.js', import.meta.url))],
+    {
+      detached: true,
+      stdio: ['ignore', log, log],
+      cwd: '/',
+      env: process.env,
+    },
+  );
   child.unref();
   fs.closeSync(log);
   let exited = false;

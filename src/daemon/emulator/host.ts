@@ -42,7 +42,9 @@ export class EmulatorHost {
   private nextRequest = 1;
 
   constructor(workerUrl: URL) {
-    this.worker = new Worker(workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: EMULATOR_YOUNG_GENERATION_MIB } });
+    this.worker = new Worker(workerUrl, {
+      resourceLimits: { maxYoungGenerationSizeMb: EMULATOR_YOUNG_GENERATION_MIB },
+    });
     this.worker.unref();
     this.worker.on('message', (message: FromEmulator) => this.onMessage(message));
     this.worker.on('error', (error) => {
