@@ -10,6 +10,7 @@ import { echoLatency } from './latency.js';
 import { memory } from './memory.js';
 import { overSsh } from './ssh.js';
 import { readerCeiling, throughput } from './throughput.js';
+import { top } from './top.js';
 
 async function main(): Promise<void> {
   console.log(
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     echoLatency: () => echoLatency(kojo),
     memory,
     ssh: overSsh,
+    top,
   };
   const only = process.env.BENCH_ONLY?.split(',');
   try {

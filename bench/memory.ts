@@ -11,7 +11,7 @@ const verdict = (target: string, met: boolean): string =>
   `   (target ${target} at 100)${SESSIONS === 100 ? (met ? '  met' : '  NOT met') : ''}`;
 
 /** Runs `make(i)` for i < count, a few at a time. */
-async function spawnMany(count: number, make: (i: number) => Promise<unknown>): Promise<void> {
+export async function spawnMany(count: number, make: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < count) await make(next++);

@@ -13,7 +13,7 @@ const CEILING_MIB = Number(process.env.BENCH_CEILING_MIB ?? 128);
 const START = 'BENCH-START\r\n';
 const END = 'BENCH-END-MARKER';
 
-interface Workload {
+export interface Workload {
   name: string;
   /** Shell text that writes the content to the terminal. */
   content: string;
@@ -24,7 +24,7 @@ interface Workload {
   total: number;
 }
 
-function seqWorkload(): Workload {
+export function seqWorkload(): Workload {
   const lines: string[] = [];
   for (let i = 1; i <= LINES; i++) lines.push(`${i}\r\n`);
   const pattern = Buffer.from(lines.join(''), 'latin1');
@@ -55,7 +55,7 @@ function bulkWorkload(blocks = BULK_MIB * 16, label = `${BULK_MIB} MiB in 64 KiB
   };
 }
 
-async function runOnce(system: System, workload: Workload): Promise<FastRead> {
+export async function runOnce(system: System, workload: Workload): Promise<FastRead> {
   const go = scratchPath('go');
   const producer = [
     'while [ ! -e "$GO" ]; do sleep 0.01; done',

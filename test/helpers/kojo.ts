@@ -9,6 +9,9 @@ import { after } from 'node:test';
 import { execa } from 'execa';
 import { PtyBackend } from '../../src/daemon/backends/pty.js';
 import { ModeTracker } from '../../src/shared/modeTracker.js';
+import { alive, waitFor } from './wait.js';
+
+export { alive, waitFor };
 
 /** The checkout: the nearest folder above this (bundled) test file that holds package.json. */
 export const ROOT = ((): string => {
@@ -113,30 +116,6 @@ export async function sandbox(options: { path?: string[]; extraEnv?: Record<stri
     },
   };
   return box;
-}
-
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Polls `condition` until it holds or the deadline passes. */
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-  what: string | (() => string) = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let wait = 5;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((resolve) => setTimeout(resolve, wait));
-    wait = Math.min(wait * 2, 50);
-  }
 }
 
 export function connect(socketPath: string): Promise<net.Socket | undefined> {
