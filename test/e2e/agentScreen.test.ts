@@ -73,6 +73,16 @@ test('exec: a menu that is no longer on the screen is not asking (the emulated s
   close();
 });
 
+test('exec: a program that prints nothing is idle after the quiet spell, not starting for ever', async () => {
+  const b = await box();
+  assert.equal((await b.run(['config', 'set', 'idle-after', '0.3'])).exitCode, 0);
+  const { events, close } = await subscribe(b);
+  const id = await newSession(b, ['exec', '--', 'sleep', '600']);
+  await waitForState(events, id, 'idle');
+  assert.equal((await info(b, id)).stateSource, 'screen');
+  close();
+});
+
 test('an agent with hooks that never calls them is watched by its screen, and says so', async () => {
   const b = await box();
   await b.run(['config', 'set', 'idle-after', '0.3']);

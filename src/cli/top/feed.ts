@@ -8,6 +8,7 @@ import { connectDaemon, type DaemonClient } from '../client.js';
 
 /** The preview follows output at most this late. */
 export const PREVIEW_INTERVAL_MS = 100;
+const STARTING_PREVIEW_INTERVAL_MS = 1000;
 /**
  * Sessions created or removed by other commands raise no state event; the
  * list is read again this often to see them (one small call).
@@ -24,6 +25,7 @@ export class Feed extends EventEmitter<FeedEvents> {
   sessions: SessionInfo[] = [];
   private previewId: string | undefined;
   private previewTimer: NodeJS.Timeout | undefined;
+  private lastPreview: string | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -84,6 +86,7 @@ export class Feed extends EventEmitter<FeedEvents> {
   select(id: string | undefined): void {
     if (id === this.previewId) return;
     this.previewId = id;
+    this.lastPreview = undefined;
     this.schedulePreview(0);
   }
 
@@ -103,11 +106,17 @@ export class Feed extends EventEmitter<FeedEvents> {
       capture = undefined; // Removed meanwhile: the list will say so.
     }
     if (id !== this.previewId || this.closed) return;
-    this.emit('preview', capture);
+    // An unchanged screen is not drawn again (the whole frame would be rendered for nothing).
+    const seen = JSON.stringify(capture ?? null);
+    if (seen !== this.lastPreview) {
+      this.lastPreview = seen;
+      this.emit('preview', capture);
+    }
     const info = this.sessions.find((s) => s.id === id);
-    const changing =
-      info?.status === 'running' && (info.state === undefined || info.state === 'working' || info.state === 'starting');
-    if (changing) this.schedulePreview(PREVIEW_INTERVAL_MS);
+    if (info?.status !== 'running') return;
+    if (info.state === 'working') this.schedulePreview(PREVIEW_INTERVAL_MS);
+    // Starting (a program that has said nothing yet, an agent drawing its start): looked at less often.
+    else if (info.state === undefined || info.state === 'starting') this.schedulePreview(STARTING_PREVIEW_INTERVAL_MS);
   }
 
   close(): void {

@@ -127,6 +127,8 @@ export class ScreenStateDetector implements Detector {
   started(): void {
     this.waitingForUser = false;
     if (this.hasHooks) this.armGate();
+    // A program that says nothing at all is idle after the same quiet spell.
+    else this.idleIn(this.idleAfterMs());
   }
 
   private armGate(): void {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { sandboxes, ROOT } from '../../helpers/kojo.js';
+import { DAEMON_NODE_FLAGS } from '../../../src/shared/limits.js';
 
 const box = sandboxes();
 
@@ -14,7 +15,11 @@ test('daemon install --dry-run prints a unit systemd-analyze verify accepts', as
   const printed = await b.run(['daemon', 'install', '--dry-run']);
   assert.equal(printed.exitCode, 0, printed.stderr);
   const unit = printed.stdout;
-  assert.ok(unit.includes(`ExecStart="${process.execPath}" "${path.join(ROOT, 'dist/cli.cjs')}" "daemon" "run"`), unit);
+  const flags = DAEMON_NODE_FLAGS.map((flag) => `"${flag}"`).join(' ');
+  assert.ok(
+    unit.includes(`ExecStart="${process.execPath}" ${flags} "${path.join(ROOT, 'dist/cli.cjs')}" "daemon" "run"`),
+    unit,
+  );
   assert.ok(unit.includes(`Environment="KOJO_HOME=${b.home}"`), 'KOJO_HOME, as the user set it');
   const unset = await b.run(['daemon', 'install', '--dry-run'], { env: { KOJO_HOME: '' } });
   assert.doesNotMatch(unset.stdout, /KOJO_HOME/, 'no KOJO_HOME when the user set none');
