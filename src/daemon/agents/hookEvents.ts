@@ -50,55 +50,61 @@ function permission(host: DetectorHost, event: Record<string, unknown>, ctx: Hoo
   return { allow: true };
 }
 
-function claude(host: DetectorHost, event: Record<string, unknown>, ctx: HookContext): HookResult {
-  const { agent } = host;
-  switch (event.hook_event_name) {
-    case 'SessionStart':
-      // startup, resume, clear and compact each name the live conversation.
-      recordId(host, str(event.session_id));
-      agent.set('idle', 'hook', undefined, false);
-      return {};
-    case 'UserPromptSubmit':
-    case 'PreToolUse':
-    case 'PostToolUse':
-      agent.set('working', 'hook');
-      return {};
-    case 'PermissionRequest':
-      return permission(host, event, ctx);
-    case 'Notification':
-      if (event.notification_type === 'permission_prompt') agent.set('asking', 'hook', str(event.message));
-      else if (event.notification_type === 'idle_prompt') agent.set('idle', 'hook', str(event.message));
-      return {};
-    case 'Stop':
-      agent.set('idle', 'hook');
-      return {};
-    default:
-      return {};
-  }
+/** What one hook event does to the session (one table entry per event name, per tool). */
+type EventAction = (host: DetectorHost, event: Record<string, unknown>, ctx: HookContext) => HookResult;
+
+const started: EventAction = (host, event) => {
+  // startup, resume, clear and compact each name the live conversation.
+  recordId(host, str(event.session_id));
+  host.agent.set('idle', 'hook', undefined, false);
+  return {};
+};
+const working: EventAction = (host) => {
+  host.agent.set('working', 'hook');
+  return {};
+};
+const finished: EventAction = (host) => {
+  host.agent.set('idle', 'hook');
+  return {};
+};
+
+const CLAUDE_EVENTS: Record<string, EventAction> = {
+  SessionStart: started,
+  UserPromptSubmit: working,
+  PreToolUse: working,
+  PostToolUse: working,
+  PermissionRequest: permission,
+  Notification: (host, event) => {
+    if (event.notification_type === 'permission_prompt') host.agent.set('asking', 'hook', str(event.message));
+    else if (event.notification_type === 'idle_prompt') host.agent.set('idle', 'hook', str(event.message));
+    return {};
+  },
+  Stop: finished,
+};
+
+const GEMINI_EVENTS: Record<string, EventAction> = {
+  SessionStart: started,
+  BeforeAgent: working,
+  BeforeTool: working,
+  AfterTool: working,
+  Notification: (host, event) => {
+    if (event.notification_type === 'ToolPermission') host.agent.set('asking', 'hook', str(event.message));
+    return {};
+  },
+  AfterAgent: finished,
+};
+
+/** The table's action for this event, if it names one it knows. */
+function byTable(table: Record<string, EventAction>): EventAction {
+  return (host, event, ctx) => {
+    const name = str(event.hook_event_name);
+    const action = name !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
+    return action ? action(host, event, ctx) : {};
+  };
 }
 
-function gemini(host: DetectorHost, event: Record<string, unknown>): HookResult {
-  const { agent } = host;
-  switch (event.hook_event_name) {
-    case 'SessionStart':
-      recordId(host, str(event.session_id));
-      agent.set('idle', 'hook', undefined, false);
-      return {};
-    case 'BeforeAgent':
-    case 'BeforeTool':
-    case 'AfterTool':
-      agent.set('working', 'hook');
-      return {};
-    case 'Notification':
-      if (event.notification_type === 'ToolPermission') agent.set('asking', 'hook', str(event.message));
-      return {};
-    case 'AfterAgent':
-      agent.set('idle', 'hook');
-      return {};
-    default:
-      return {};
-  }
-}
+const claude = byTable(CLAUDE_EVENTS);
+const gemini = byTable(GEMINI_EVENTS);
 
 function codex(host: DetectorHost, event: Record<string, unknown>): HookResult {
   if (event.type !== 'agent-turn-complete') return {};
@@ -121,6 +127,6 @@ export function handleHook(
   // codex's notify is one event, not a full set: the screen keeps watching.
   if (source !== 'codex') host.agent.heardHook();
   if (source === 'claude') return claude(host, event, ctx);
-  if (source === 'gemini') return gemini(host, event);
+  if (source === 'gemini') return gemini(host, event, ctx);
   return codex(host, event);
 }

@@ -38,7 +38,9 @@ test('tmux: running, exited with its status and screen, lost, and orphans remove
   await server.start();
   const tmux = (args: string[]) => server.run(args);
   assert.ok((await tmux(['new-session', '-d', '-s', 'kojo_s_run', 'echo alive; exec sleep 600'])).ok);
-  assert.ok((await tmux(['new-session', '-d', '-s', 'kojo_s_dead', 'echo bye; exit 3'])).ok);
+  // Not kojo's pane wrapper (no end marker): a bare program that exits at once can beat tmux
+  // to its own last bytes, so this one lingers a moment before it exits.
+  assert.ok((await tmux(['new-session', '-d', '-s', 'kojo_s_dead', 'echo bye; sleep 0.3; exit 3'])).ok);
   assert.ok((await tmux(['new-session', '-d', '-s', 'kojo_s_orphan', 'sleep 600'])).ok);
   await waitFor(async () => (await tmux(['display', '-p', '-t', 'kojo_s_dead', '#{pane_dead}'])).stdout === '1');
   const provider = new TmuxProvider(server);
