@@ -9,7 +9,7 @@ import { after } from 'node:test';
 import { execa } from 'execa';
 import { PtyBackend } from '../../src/daemon/backends/pty.js';
 import { ModeTracker } from '../../src/shared/modeTracker.js';
-import { alive, waitFor } from './wait.js';
+import { alive, pidsOf, waitFor } from './wait.js';
 
 export { alive, waitFor };
 
@@ -112,6 +112,14 @@ export async function sandbox(options: { path?: string[]; extraEnv?: Record<stri
       }
       // kojo's private tmux server outlives the daemon by design; end it here.
       await execa('tmux', ['-S', path.join(home, 'run/tmux.sock'), 'kill-server'], { reject: false });
+      // Whatever is left of this sandbox (a daemon whose socket a test moved, a respawned tmux).
+      for (const left of pidsOf(base)) {
+        try {
+          process.kill(left, 'SIGKILL');
+        } catch {
+          // Gone meanwhile.
+        }
+      }
       fs.rmSync(base, { recursive: true, force: true });
     },
   };
