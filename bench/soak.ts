@@ -65,7 +65,8 @@ async function main(): Promise<void> {
       .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
   );
   if (DIAG) daemonEnv.NODE_OPTIONS = `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${diagDir}`;
-  const daemon = Number(await kojo.run(['daemon', 'start'], daemonEnv));
+  await kojo.run(['daemon', 'start'], daemonEnv);
+  const daemon = await kojo.daemonPid();
   let warmCensus: HeapCensus | undefined;
   const ids: string[] = [];
   for (let i = 0; i < SESSIONS; i++) {
