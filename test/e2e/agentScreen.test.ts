@@ -41,12 +41,14 @@ test('exec: state from the screen — output working, quiet idle, a menu asking'
     'while [ ! -e end ]; do sleep 0.05; done',
   ].join('; ');
   const id = await newSession(b, ['exec', '--', 'sh', '-c', script]);
-  await waitForState(events, id, 'idle');
+  await waitForState(events, id, 'working');
+  await waitFor(() => statesOf(events, id).at(-1) === 'idle', 20_000, 'idle after the first output');
   fs.writeFileSync(path.join(b.dir, 'go'), '');
   await waitForState(events, id, 'asking');
   await typeInto(b, id, 'y\r', 'after y');
-  await waitForState(events, id, 'idle', 2);
-  const states = statesOf(events, id);
+  await waitFor(() => statesOf(events, id).at(-1) === 'idle', 20_000, 'idle after the answer');
+  // A start slower than idle-after is idle before its first output (a silent program is idle): not counted.
+  const states = statesOf(events, id).filter((state, i) => !(i === 0 && state === 'idle'));
   assert.deepEqual(states.slice(0, 3), ['working', 'idle', 'asking']);
   assert.deepEqual(states.slice(-2), ['working', 'idle']);
   assert.ok(events.filter((e) => e.id === id).every((e) => e.stateSource === 'screen'));
@@ -131,7 +133,6 @@ test('kojo hook never hurts the agent: no daemon, a silent daemon, bad JSON, unk
   );
   // Malformed JSON from a session that exists: logged by the daemon, the session unchanged.
   const id = await newSession(b, ['exec', '--', 'sleep', '600']);
-  const before = await info(b, id);
   const bad = await execa(process.execPath, [KOJO_BIN, 'hook', 'claude', '--socket', socket], {
     env: { ...b.env, KOJO_SESSION_ID: id },
     extendEnv: false,
@@ -145,7 +146,6 @@ test('kojo hook never hurts the agent: no daemon, a silent daemon, bad JSON, unk
     10_000,
     'the malformed event in the daemon log',
   );
-  const after = await info(b, id);
-  assert.equal(after.state, before.state);
-  assert.equal(after.stateSource, before.stateSource);
+  // Nothing was taken from it: the state still comes from the screen, not from hooks.
+  assert.equal((await info(b, id)).stateSource, 'screen');
 });
