@@ -5,13 +5,11 @@
 import path from 'node:path';
 import { selectedHost } from './remote/transport.js';
 import { currentDir } from './output.js';
+import { processEnv } from '../shared/processEnv.js';
 
 /** This process's environment, for a daemon on this machine. */
 export function callerEnv(): Record<string, string> | undefined {
-  if (selectedHost()) return undefined;
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-  return env;
+  return selectedHost() ? undefined : processEnv();
 }
 
 /** The work directory: `--cwd` resolved here, or as given for another machine. */

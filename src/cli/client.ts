@@ -115,12 +115,6 @@ export async function connectDaemon(options: { autostart?: boolean } = {}): Prom
   return client;
 }
 
-/** One connection to the daemon: this machine's socket, or an ssh channel to --host's. */
-export async function openDaemonStream(options: { autostart?: boolean } = {}): Promise<Duplex> {
-  const remote = selectedHost();
-  return remote ? openSshStream(remote, options) : (await openLocal(options)).socket;
-}
-
 export const NOT_RUNNING = 'the kojo daemon is not running';
 
 /** Takes what arrived; a chunk is only valid during the call. Returns false to stop reading for now. */
@@ -138,10 +132,7 @@ export async function openReadStream(read: ChunkReader): Promise<Duplex> {
     stream.on('data', (chunk: Buffer) => read(chunk) || stream.pause());
     return stream;
   }
-  const paths = statePaths();
-  const socket = await tryConnect(paths.socket, read);
-  if (!socket) throw new CliError(NOT_RUNNING);
-  return socket;
+  return (await openLocal({ autostart: false }, read)).socket;
 }
 
 /** This machine's daemon socket, starting the daemon first when none answers. */
@@ -149,11 +140,14 @@ export async function openLocalStream(options: { autostart?: boolean } = {}): Pr
   return (await openLocal(options)).socket;
 }
 
-async function openLocal(options: { autostart?: boolean }): Promise<{ socket: net.Socket; exited?: () => boolean }> {
+async function openLocal(
+  options: { autostart?: boolean },
+  read?: ChunkReader,
+): Promise<{ socket: net.Socket; exited?: () => boolean }> {
   const paths = statePaths();
   const problem = socketPathProblem(paths) ?? stateDirProblem(paths);
   if (problem) throw new CliError(problem);
-  const socket = await tryConnect(paths.socket);
+  const socket = await tryConnect(paths.socket, read);
   if (socket) return { socket };
   if (options.autostart === false) throw new CliError(NOT_RUNNING);
   const exited = startDaemon(paths);

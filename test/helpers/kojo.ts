@@ -250,3 +250,10 @@ export function sandboxes(options: Parameters<typeof sandbox>[0] = {}): () => Pr
     return b;
   };
 }
+
+/** kill -9 of the sandbox's daemon, by PID; resolves once it is gone. */
+export async function crashDaemon(b: Sandbox): Promise<void> {
+  const pid = (await b.daemonPid())!;
+  process.kill(pid, 'SIGKILL');
+  await waitFor(() => !alive(pid), 10_000, 'daemon death');
+}

@@ -14,14 +14,17 @@ export async function open(box: Sandbox): Promise<net.Socket> {
   return socket;
 }
 
+/** A JSON-RPC reply as it came. */
+export interface RawReply {
+  result?: unknown;
+  error?: { code: number; message: string };
+}
+
 /** One request on a fresh connection; the reply. */
-export async function call(box: Sandbox, method: string, params: unknown): Promise<Record<string, unknown>> {
+export async function call(box: Sandbox, method: string, params: unknown): Promise<RawReply> {
   const socket = await open(box);
   try {
-    return (await rawExchange(socket, JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) + '\n')) as Record<
-      string,
-      unknown
-    >;
+    return (await rawExchange(socket, JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) + '\n')) as RawReply;
   } finally {
     socket.destroy();
   }

@@ -46,7 +46,6 @@ export function handshake(
     if (line === undefined) return true;
     done = true;
     socket.off('close', onClose);
-    socket.pause();
     const parsed = parseAnswer(line);
     if ('error' in parsed) return fail(new CliError(parsed.error));
     settle.resolve({ result: parsed.result, rest: lines.rest() });

@@ -42,10 +42,3 @@ export function sessionEnv(
 export function loginShell(env: Record<string, string>): string {
   return env.SHELL || os.userInfo().shell || '/bin/sh';
 }
-
-/** The daemon's own environment: for a caller on another machine, whose environment means nothing here. */
-export function daemonEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-  return env;
-}

@@ -14,7 +14,8 @@ import type { BackendProvider, BackendState } from '../backends/backend.js';
 import type { Config } from '../config.js';
 import { TOOLS, isToolName, toolArgs } from '../agents/tools.js';
 import { launchArgs } from '../agents/launch.js';
-import { checkWorkDir, daemonEnv, loginShell, sessionEnv } from './programEnv.js';
+import { checkWorkDir, loginShell, sessionEnv } from './programEnv.js';
+import { processEnv } from '../../shared/processEnv.js';
 import type { SessionRecord } from './record.js';
 import type { BackendFactory } from './session.js';
 
@@ -52,7 +53,7 @@ export function newRecord(
   const tool: ToolName = params.tool;
   // A caller on another machine sends neither: this machine's home and environment.
   const workDir = path.resolve(os.homedir(), params.cwd ?? '.');
-  const callerEnv = params.env ?? daemonEnv();
+  const callerEnv = params.env ?? processEnv();
   checkWorkDir(workDir);
   if (params.name !== undefined) context.checkName(params.name);
   const spec = TOOLS[tool];

@@ -2,29 +2,15 @@
 // the daemon's answer over the socket), daemon start/stop/run messages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { execa } from 'execa';
-import { sandboxes, waitFor, alive, connect, request, KOJO_BIN, type Sandbox } from '../../helpers/kojo.js';
+import { sandboxes, waitFor, alive, KOJO_BIN, type Sandbox } from '../../helpers/kojo.js';
+import { call } from '../../helpers/raw.js';
 
 const box = sandboxes();
 
 async function statusOf(b: Sandbox, id: string): Promise<string | undefined> {
   const list = JSON.parse((await b.run(['ls', '--json'])).stdout) as Array<{ id: string; status: string }>;
   return list.find((s) => s.id === id)?.status;
-}
-
-async function rawCall(
-  b: Sandbox,
-  method: string,
-  params: unknown,
-): Promise<{ result?: unknown; error?: { code: number; message: string } }> {
-  const socket = await connect(path.join(b.home, 'run/kojo.sock'));
-  assert.ok(socket, 'daemon socket answers');
-  try {
-    return (await request(socket, method, params)) as { result?: unknown; error?: { code: number; message: string } };
-  } finally {
-    socket.destroy();
-  }
 }
 
 test('`kojo ls -q | xargs kojo stop` stops the running and quietly succeeds for the exited', async () => {
@@ -46,7 +32,7 @@ test('`kojo ls -q | xargs kojo stop` stops the running and quietly succeeds for 
 
   // Once more, all exited: still success. And the daemon's own answer.
   assert.equal((await b.run(['stop', exited, running])).exitCode, 0);
-  const raw = await rawCall(b, 'session.stop', { session: exited });
+  const raw = await call(b, 'session.stop', { session: exited });
   assert.equal(raw.error, undefined, JSON.stringify(raw.error));
   assert.equal((raw.result as { status: string }).status, 'exited');
 });

@@ -2,24 +2,10 @@
 // `new tmux -- args`. The daemon's guards are tested over the socket too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { sandboxes, connect, request, type Sandbox } from '../../helpers/kojo.js';
+import { sandboxes } from '../../helpers/kojo.js';
+import { call } from '../../helpers/raw.js';
 
 const box = sandboxes();
-
-async function rawCall(
-  b: Sandbox,
-  method: string,
-  params: unknown,
-): Promise<{ result?: unknown; error?: { code: number; message: string } }> {
-  const socket = await connect(path.join(b.home, 'run/kojo.sock'));
-  assert.ok(socket, 'daemon socket answers');
-  try {
-    return (await request(socket, method, params)) as { result?: unknown; error?: { code: number; message: string } };
-  } finally {
-    socket.destroy();
-  }
-}
 
 test('names: one rule and one message at any length; IDs look-alikes, blanks and controls refused', async () => {
   const b = await box();
@@ -38,7 +24,7 @@ test('names: one rule and one message at any length; IDs look-alikes, blanks and
   }
   // The daemon's guard, without the CLI.
   for (const name of ['s_a7', 'y'.repeat(300), 'new\nline']) {
-    const raw = await rawCall(b, 'session.create', { tool: 'exec', args: ['true'], cwd: b.dir, env: {}, name });
+    const raw = await call(b, 'session.create', { tool: 'exec', args: ['true'], cwd: b.dir, env: {}, name });
     assert.ok(raw.error, `${JSON.stringify(name)} refused`);
     assert.match(raw.error.message, /^invalid name ".*": use 1 to 64 letters/, JSON.stringify(name));
   }
@@ -64,7 +50,7 @@ test('usage errors exit 2 with one line; new tmux refuses arguments', async () =
     assert.match(r.stderr.trim(), message, args.join(' '));
     assert.equal(r.stdout, '');
   }
-  const raw = await rawCall(b, 'session.create', { tool: 'tmux', args: ['ls'], cwd: b.dir, env: {} });
+  const raw = await call(b, 'session.create', { tool: 'tmux', args: ['ls'], cwd: b.dir, env: {} });
   assert.match(raw.error?.message ?? '', /takes no arguments/);
   assert.equal(JSON.parse((await b.run(['ls', '--json'])).stdout).length, 0, 'no session was made');
 });

@@ -5,7 +5,18 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { sandboxes, waitFor, alive, decModes, KOJO_BIN, ROOT, type Sandbox, WAIT_FOR_GO } from '../../helpers/kojo.js';
+import {
+  sandboxes,
+  waitFor,
+  alive,
+  crashDaemon,
+  decModes,
+  KOJO_BIN,
+  ROOT,
+  type Sandbox,
+  WAIT_FOR_GO,
+} from '../../helpers/kojo.js';
+import { newSession } from '../../helpers/agents.js';
 
 const box = sandboxes();
 
@@ -23,18 +34,6 @@ async function list(b: Sandbox, all = true): Promise<Array<Record<string, unknow
   const r = await b.run(['ls', '--json', ...(all ? ['--all'] : [])]);
   assert.equal(r.exitCode, 0, r.stderr);
   return JSON.parse(r.stdout) as Array<Record<string, unknown> & { id: string }>;
-}
-
-async function newSession(b: Sandbox, args: string[]): Promise<string> {
-  const r = await b.run(['new', ...args]);
-  assert.equal(r.exitCode, 0, r.stderr);
-  return r.stdout.trim();
-}
-
-async function crashDaemon(b: Sandbox): Promise<void> {
-  const pid = (await b.daemonPid())!;
-  process.kill(pid, 'SIGKILL');
-  await waitFor(() => !alive(pid), 10_000, 'daemon death');
 }
 
 test('sessions run in transparent tmux sessions on kojo’s private socket', async () => {

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { sandboxes, waitFor, alive, type Sandbox } from '../../helpers/kojo.js';
+import { sandboxes, waitFor, crashDaemon, type Sandbox } from '../../helpers/kojo.js';
+import { newSession } from '../../helpers/agents.js';
 
 const box = sandboxes();
 
@@ -16,18 +17,6 @@ async function get(b: Sandbox, id: string): Promise<Info> {
   const r = await b.run(['ls', '--json', '--all']);
   assert.equal(r.exitCode, 0, r.stderr);
   return (JSON.parse(r.stdout) as Info[]).find((s) => s.id === id)!;
-}
-
-async function newSession(b: Sandbox, args: string[], env?: Record<string, string>): Promise<string> {
-  const r = await b.run(['new', ...args], env ? { env } : {});
-  assert.equal(r.exitCode, 0, r.stderr);
-  return r.stdout.trim();
-}
-
-async function crashDaemon(b: Sandbox): Promise<void> {
-  const pid = (await b.daemonPid())!;
-  process.kill(pid, 'SIGKILL');
-  await waitFor(() => !alive(pid), 10_000, 'daemon death');
 }
 
 /** The raw bytes a session recorded (its ring), read back by a raw attacher once it ended. */

@@ -244,7 +244,6 @@ export class TmuxProvider implements BackendProvider {
     }
   }
 
-  /** A dead pane may still hold the name. */
   /** Keep a session's stored record in tmux too: the way back if the store is lost. */
   remember(state: BackendState, text: string): void {
     if (state.kind === 'tmux') void rememberRecord(this.server, state.session, text);
@@ -255,6 +254,7 @@ export class TmuxProvider implements BackendProvider {
     return rememberedRecords(this.server);
   }
 
+  /** A dead pane may still hold the name. */
   async release(state: BackendState): Promise<void> {
     if (state.kind === 'tmux') await this.server.run(['kill-session', '-t', state.session]);
   }
